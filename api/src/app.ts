@@ -1,0 +1,117 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import express, { type Express } from 'express';
+import session from 'express-session';
+import connectPgSimple from 'connect-pg-simple';
+import helmet from 'helmet';
+import type { Logger } from 'pino';
+import { repoRoot, type AppConfig } from './config';
+import type { Db } from './db/knex';
+import type { EngineClient } from './engine/engine-client';
+import { ApiRoutes } from './http/route';
+import { apiNotFound, errorMiddleware } from './http/error-middleware';
+import { UserRepository } from './auth/user.repository';
+import { AuthService } from './auth/auth.service';
+import { authRoutes } from './auth/auth.routes';
+import { ExamRepository } from './modules/exams/exam.repository';
+import { examRoutes } from './modules/exams/exam.routes';
+import { RegistrationRepository } from './modules/registration/registration.repository';
+import { RegistrationService } from './modules/registration/registration.service';
+import { registrationRoutes } from './modules/registration/registration.routes';
+import { RegistrationFormRenderer } from './modules/registration/registration-form';
+import { ReviewTaskService } from './modules/tasks/review-task.service';
+import { reviewTaskRoutes } from './modules/tasks/review-task.routes';
+import { ProcessDeploymentService } from './modules/processes/process-deployment.service';
+import { processRoutes } from './modules/processes/process.routes';
+import { HealthService } from './modules/health/health.service';
+import { healthRoutes } from './modules/health/health.routes';
+import type { DocumentService } from './documents/document.service';
+
+export interface AppDeps {
+  config: Pick<AppConfig, 'sessionSecret' | 'sessionIdleMinutes'> & { databaseUrl: string; secureCookies?: boolean };
+  db: Db;
+  engine: EngineClient;
+  documents: DocumentService;
+  log: Logger;
+  /** Built console to serve; omitted in API-only tests. */
+  webDist?: string;
+}
+
+export interface BpmApp {
+  app: Express;
+  /** Every declared API route with its access rule (for the route-guard test and the OpenAPI document). */
+  routes: ApiRoutes;
+}
+
+export const defaultWebDist = path.join(repoRoot, 'web', 'dist');
+
+/** Builds the Express application; it listens nowhere, so supertest and the server both use it. */
+export function createApp(deps: AppDeps): BpmApp {
+  const { db, engine, log } = deps;
+  const users = new UserRepository(db);
+  const auth = new AuthService(users);
+  const exams = new ExamRepository(db);
+  const registrationRepo = new RegistrationRepository(db);
+  const registrations = new RegistrationService(db, registrationRepo, exams, engine);
+
+  const routes = new ApiRoutes(async (req) => (req.session.userId ? auth.currentUser(req.session.userId) : null));
+  authRoutes(routes, auth);
+  healthRoutes(routes, new HealthService(db, engine));
+  examRoutes(routes, exams);
+  registrationRoutes(routes, registrations, new RegistrationFormRenderer(deps.documents));
+  reviewTaskRoutes(routes, new ReviewTaskService(engine, registrationRepo));
+  processRoutes(routes, new ProcessDeploymentService(engine));
+  routes.define(
+    { method: 'get', path: '/openapi.json', summary: 'OpenAPI 接口描述', tag: 'system', access: { public: true } },
+    async () => routes.openApiDocument(),
+  );
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          // element-plus positions popups with inline style attributes.
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          imgSrc: ["'self'", 'data:', 'blob:'],
+          fontSrc: ["'self'", 'data:'],
+          connectSrc: ["'self'"],
+          objectSrc: ["'none'"],
+          frameAncestors: ["'none'"],
+          baseUri: ["'self'"],
+          formAction: ["'self'"],
+          upgradeInsecureRequests: null,
+        },
+      },
+    }),
+  );
+
+  const PgStore = connectPgSimple(session);
+  app.use(
+    '/api',
+    express.json({ limit: '100kb' }),
+    session({
+      name: 'bpm.sid',
+      store: new PgStore({ conString: deps.config.databaseUrl, tableName: 'user_sessions', createTableIfMissing: false, pruneSessionInterval: 600 }),
+      secret: deps.config.sessionSecret,
+      resave: false,
+      saveUninitialized: false,
+      rolling: true,
+      cookie: { httpOnly: true, sameSite: 'strict', secure: deps.config.secureCookies ?? false, maxAge: deps.config.sessionIdleMinutes * 60_000 },
+    }),
+    routes.router,
+    apiNotFound,
+  );
+
+  if (deps.webDist && fs.existsSync(path.join(deps.webDist, 'index.html'))) {
+    const index = path.join(deps.webDist, 'index.html');
+    app.use(express.static(deps.webDist, { index: false, maxAge: '1h' }));
+    app.get(/^(?!\/api\/).*/, (_req, res) => res.sendFile(index));
+  }
+  app.use(errorMiddleware(log));
+  return { app, routes };
+}

@@ -1,0 +1,40 @@
+import type { Request } from 'express';
+import { currentUser, loginRequest } from '../contracts/auth';
+import type { ApiRoutes } from '../http/route';
+import type { AuthService } from './auth.service';
+
+declare module 'express-session' {
+  interface SessionData {
+    userId: number;
+  }
+}
+
+/** Starts a new session (a fresh id defeats session fixation) for the signed-in user. */
+function establishSession(req: Request, userId: number): Promise<void> {
+  return new Promise((resolve, reject) =>
+    req.session.regenerate((err) => {
+      if (err) return reject(err);
+      req.session.userId = userId;
+      req.session.save((saveErr) => (saveErr ? reject(saveErr) : resolve()));
+    }),
+  );
+}
+
+export function authRoutes(api: ApiRoutes, auth: AuthService): void {
+  api.define(
+    { method: 'post', path: '/auth/login', summary: '工作人员及演示账号登录', tag: 'auth', access: { public: true }, body: loginRequest, response: currentUser },
+    async ({ req, body }) => {
+      const user = await auth.login(body);
+      await establishSession(req, user.id);
+      return user;
+    },
+  );
+  api.define(
+    { method: 'post', path: '/auth/logout', summary: '退出登录', tag: 'auth', access: { public: true }, status: 204 },
+    ({ req }) => new Promise<void>((resolve, reject) => req.session.destroy((err) => (err ? reject(err) : resolve()))),
+  );
+  api.define(
+    { method: 'get', path: '/auth/me', summary: '当前登录用户、角色与权限', tag: 'auth', access: { authenticated: true }, response: currentUser },
+    async ({ user }) => user,
+  );
+}

@@ -1,0 +1,44 @@
+import type { Db } from '../db/knex';
+import type { RoleCode } from '../contracts/auth';
+import { roleCatalogue, roleBureau } from './role-catalogue';
+import { hashPassword } from './password';
+import { UserRepository } from './user.repository';
+
+/** Writes the default roles and their permissions where they are missing; existing assignments are left as administered. */
+export async function seedAccessControl(db: Db): Promise<void> {
+  await db.transaction(async (trx) => {
+    for (const [code, role] of Object.entries(roleCatalogue)) {
+      const inserted = await trx('roles').insert({ code, name: role.name }).onConflict('code').ignore().returning('code');
+      if (inserted.length) {
+        await trx('role_permissions').insert(role.permissions.map((permission_code) => ({ role_code: code, permission_code })));
+      }
+    }
+  });
+}
+
+export const DEMO_PASSWORD = 'Demo@2026';
+
+/** Demo accounts for a local installation (DEMO_DATA=true); production creates real accounts instead. */
+export const demoAccounts: Array<{ username: string; displayName: string; kind: 'staff' | 'candidate'; role: RoleCode }> = [
+  { username: 'candidate1', displayName: '张三', kind: 'candidate', role: 'candidate' },
+  { username: 'candidate2', displayName: '李四', kind: 'candidate', role: 'candidate' },
+  { username: 'reviewer1', displayName: '王审核', kind: 'staff', role: 'exam-reviewer' },
+  { username: 'reviewer2', displayName: '赵审核', kind: 'staff', role: 'exam-reviewer' },
+  { username: 'examadmin', displayName: '钱考务', kind: 'staff', role: 'exam-admin' },
+  { username: 'approver-yjj', displayName: '孙审批（应急局）', kind: 'staff', role: 'approver-yjj' },
+  { username: 'approver-zjw', displayName: '周审批（住建委）', kind: 'staff', role: 'approver-zjw' },
+  { username: 'approver-jtw', displayName: '吴审批（交通委）', kind: 'staff', role: 'approver-jtw' },
+  { username: 'designer', displayName: '郑设计', kind: 'staff', role: 'process-designer' },
+  { username: 'sysadmin', displayName: '冯管理', kind: 'staff', role: 'system-admin' },
+];
+
+export async function seedDemoAccounts(db: Db): Promise<void> {
+  const users = new UserRepository(db);
+  const existing = new Set((await db('users').whereIn('username', demoAccounts.map((a) => a.username)).pluck('username')) as string[]);
+  for (const account of demoAccounts.filter((a) => !existing.has(a.username))) {
+    await users.upsertUser(
+      { username: account.username, displayName: account.displayName, kind: account.kind, passwordHash: await hashPassword(DEMO_PASSWORD), bureau: roleBureau[account.role] ?? null },
+      [account.role],
+    );
+  }
+}

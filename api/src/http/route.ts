@@ -1,0 +1,123 @@
+import { Router, type Request, type Response } from 'express';
+import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
+import { z, type ZodType } from 'zod';
+import type { CurrentUser, PermissionCode } from '../contracts/auth';
+import { apiError } from '../contracts/errors';
+import { forbidden, unauthenticated } from './errors';
+import { parseInput } from './validate';
+
+/** Who may call a route. Every route declares one; `public` routes are an explicit, reviewed list. */
+export type Access = { permission: PermissionCode } | { public: true } | { authenticated: true };
+
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+export interface RouteSpec<B extends ZodType | undefined, Q extends ZodType | undefined, P extends ZodType | undefined> {
+  method: Method;
+  /** Express path, e.g. `/registrations/:registrationNo`. */
+  path: string;
+  summary: string;
+  tag: string;
+  access: Access;
+  body?: B;
+  query?: Q;
+  params?: P;
+  /** JSON response schema, or a content type when the handler writes the response itself. */
+  response?: ZodType | { contentType: string };
+  status?: 200 | 201 | 204;
+}
+
+type Infer<T> = T extends ZodType ? z.infer<T> : undefined;
+
+export interface RouteContext<B, Q, P> {
+  req: Request;
+  res: Response;
+  /** Present on every route that is not public. */
+  user: CurrentUser;
+  body: B;
+  query: Q;
+  params: P;
+}
+
+export interface DeclaredRoute {
+  method: Method;
+  path: string;
+  access: Access;
+}
+
+/** Resolves the signed-in user of a request (from the session), or null. */
+export type UserResolver = (req: Request) => Promise<CurrentUser | null>;
+
+/**
+ * Declares API routes: one line per route binds its access rule, its zod contracts (validated on
+ * every call) and its OpenAPI description, so the three can never drift apart.
+ */
+export class ApiRoutes {
+  readonly router = Router();
+  readonly registry = new OpenAPIRegistry();
+  readonly declared: DeclaredRoute[] = [];
+
+  constructor(private readonly resolveUser: UserResolver) {}
+
+  define<B extends ZodType | undefined = undefined, Q extends ZodType | undefined = undefined, P extends ZodType | undefined = undefined>(
+    spec: RouteSpec<B, Q, P>,
+    handler: (ctx: RouteContext<Infer<B>, Infer<Q>, Infer<P>>) => Promise<unknown>,
+  ): void {
+    this.declared.push({ method: spec.method, path: spec.path, access: spec.access });
+    this.describe(spec);
+    this.router[spec.method](spec.path, async (req, res) => {
+      const user = await this.resolveUser(req);
+      if (!('public' in spec.access)) {
+        if (!user) throw unauthenticated();
+        if ('permission' in spec.access && !user.permissions.includes(spec.access.permission)) throw forbidden();
+      }
+      const ctx = {
+        req,
+        res,
+        user: user as CurrentUser,
+        body: (spec.body ? parseInput(spec.body, req.body ?? {}) : undefined) as Infer<B>,
+        query: (spec.query ? parseInput(spec.query, req.query) : undefined) as Infer<Q>,
+        params: (spec.params ? parseInput(spec.params, req.params) : undefined) as Infer<P>,
+      };
+      const result = await handler(ctx);
+      if (res.headersSent) return;
+      const status = spec.status ?? 200;
+      if (status === 204) res.status(204).end();
+      else res.status(status).json(result);
+    });
+  }
+
+  private describe(spec: RouteSpec<ZodType | undefined, ZodType | undefined, ZodType | undefined>): void {
+    const status = spec.status ?? 200;
+    const errors = { description: '错误', content: { 'application/json': { schema: apiError } } };
+    const success =
+      spec.response && 'contentType' in spec.response
+        ? { description: '成功', content: { [spec.response.contentType]: { schema: z.string() } } }
+        : spec.response
+          ? { description: '成功', content: { 'application/json': { schema: spec.response } } }
+          : { description: '成功' };
+    const security = 'public' in spec.access ? [] : [{ session: [] }];
+    this.registry.registerPath({
+      method: spec.method,
+      path: spec.path.replace(/:([A-Za-z]+)/g, '{$1}'),
+      summary: spec.summary,
+      tags: [spec.tag],
+      security,
+      ...('permission' in spec.access ? { description: `权限: \`${spec.access.permission}\`` } : {}),
+      request: {
+        ...(spec.body ? { body: { content: { 'application/json': { schema: spec.body } } } } : {}),
+        ...(spec.query ? { query: spec.query as z.ZodObject } : {}),
+        ...(spec.params ? { params: spec.params as z.ZodObject } : {}),
+      },
+      responses: { [status]: success, 400: errors, 401: errors, 403: errors, 404: errors },
+    });
+  }
+
+  openApiDocument(): ReturnType<OpenApiGeneratorV31['generateDocument']> {
+    this.registry.registerComponent('securitySchemes', 'session', { type: 'apiKey', in: 'cookie', name: 'bpm.sid' });
+    return new OpenApiGeneratorV31(this.registry.definitions).generateDocument({
+      openapi: '3.1.0',
+      info: { title: '上海市初级注册安全工程师管理子系统 API', version: '0.1.0' },
+      servers: [{ url: '/api' }],
+    });
+  }
+}

@@ -1,0 +1,12 @@
+import type { ApiRoutes } from '../../http/route';
+import type { HealthService } from './health.service';
+
+export function healthRoutes(api: ApiRoutes, health: HealthService): void {
+  api.define(
+    { method: 'get', path: '/health', summary: '健康检查：数据库、流程引擎、任务处理器', tag: 'system', access: { public: true } },
+    async ({ res }) => {
+      const report = await health.check();
+      res.status(report.status === 'up' ? 200 : 503).json(report);
+    },
+  );
+}

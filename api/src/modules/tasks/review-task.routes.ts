@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { completeReviewRequest, inboxTask } from '../../contracts/task';
+import type { ApiRoutes } from '../../http/route';
+import type { ReviewTaskService } from './review-task.service';
+
+const taskParams = z.object({ id: z.string().regex(/^[0-9a-f-]{36}$/, '待办编号格式不正确') });
+const inboxQuery = z.object({
+  tab: z.enum(['todo']).default('todo'),
+  page: z.coerce.number().int().min(0).max(10_000).default(0),
+  pageSize: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+export function reviewTaskRoutes(api: ApiRoutes, tasks: ReviewTaskService): void {
+  api.define(
+    { method: 'get', path: '/tasks', summary: '资格审核待办（本人及所在岗位未认领）', tag: 'tasks', access: { permission: 'registration-task:read' }, query: inboxQuery, response: z.array(inboxTask) },
+    ({ user, query }) => tasks.inbox(user, query.page, query.pageSize),
+  );
+  api.define(
+    { method: 'post', path: '/tasks/:id/claim', summary: '认领待办', tag: 'tasks', access: { permission: 'registration-task:claim' }, params: taskParams, status: 204 },
+    ({ user, params }) => tasks.claim(user, params.id),
+  );
+  api.define(
+    { method: 'post', path: '/tasks/:id/unclaim', summary: '退回认领', tag: 'tasks', access: { permission: 'registration-task:claim' }, params: taskParams, status: 204 },
+    ({ user, params }) => tasks.unclaim(user, params.id),
+  );
+  api.define(
+    {
+      method: 'post',
+      path: '/tasks/:id/complete',
+      summary: '提交审核结论',
+      tag: 'tasks',
+      access: { permission: 'registration-task:complete' },
+      params: taskParams,
+      body: completeReviewRequest,
+      status: 204,
+    },
+    ({ user, params, body }) => tasks.complete(user, params.id, body),
+  );
+}

@@ -1,0 +1,112 @@
+import type { CurrentUser } from '../../contracts/auth';
+import type { CompleteReviewRequest, InboxTask } from '../../contracts/task';
+import { EngineError, type EngineClient, type EngineTask } from '../../engine/engine-client';
+import { DomainError, conflict, forbidden, notFound } from '../../http/errors';
+import { roleEngineGroup } from '../../auth/role-catalogue';
+import { maskName } from '../registration/id-number';
+import type { RegistrationRepository } from '../registration/registration.repository';
+import { EXAM_REGISTRATION_PROCESS } from '../registration/registration.service';
+
+const REVIEW_TASK = 'Task_QualificationReview';
+
+const messages = {
+  taskGone: '该待办已被处理或不存在',
+  claimedByOther: '该待办已被其他人认领',
+  notAssignee: '请先认领该待办再办理',
+  notYourGroup: '该待办不属于您的岗位',
+};
+
+/** Engine groups the user works in, derived from their roles. */
+export function engineGroups(user: CurrentUser): string[] {
+  return user.roles.flatMap((r) => {
+    const g = roleEngineGroup[r];
+    return g ? [g] : [];
+  });
+}
+
+/** The qualification-review inbox (资格审核): engine tasks joined with their registrations. */
+export class ReviewTaskService {
+  constructor(
+    private readonly engine: EngineClient,
+    private readonly registrations: RegistrationRepository,
+  ) {}
+
+  /** My tasks plus my groups' unclaimed ones: one engine query, one database query. */
+  async inbox(user: CurrentUser, page = 0, pageSize = 50): Promise<InboxTask[]> {
+    const tasks = await this.engine.queryTasks(
+      {
+        processDefinitionKey: EXAM_REGISTRATION_PROCESS,
+        assigneeOrCandidateGroups: { assignee: user.username, groups: engineGroups(user) },
+        sorting: [{ sortBy: 'created', sortOrder: 'asc' }],
+      },
+      page * pageSize,
+      pageSize,
+    );
+    const rows = await this.registrations.listByProcessInstances([...new Set(tasks.map((t) => t.processInstanceId))]);
+    const byInstance = new Map(rows.map((r) => [r.process_instance_id, r]));
+    return tasks.flatMap((t) => {
+      const r = byInstance.get(t.processInstanceId);
+      if (!r) return [];
+      return [
+        {
+          id: t.id,
+          name: t.name ?? t.taskDefinitionKey,
+          taskDefinitionKey: t.taskDefinitionKey,
+          businessKey: r.registration_no,
+          assignee: t.assignee,
+          created: t.created,
+          due: t.due,
+          candidateNameMasked: maskName(r.full_name),
+          examName: r.exam_name,
+          levelCode: r.level_code,
+          majorName: r.major_name,
+          precheckPassed: r.precheck_passed,
+          precheckMessage: r.precheck_message,
+        },
+      ];
+    });
+  }
+
+  private async loadTask(taskId: string): Promise<EngineTask> {
+    try {
+      const task = await this.engine.getTask(taskId);
+      if (task.taskDefinitionKey !== REVIEW_TASK) throw notFound(messages.taskGone);
+      return task;
+    } catch (err) {
+      if (err instanceof EngineError && err.status === 404) throw notFound(messages.taskGone);
+      throw err;
+    }
+  }
+
+  async claim(user: CurrentUser, taskId: string): Promise<void> {
+    const task = await this.loadTask(taskId);
+    if (task.assignee === user.username) return;
+    if (task.assignee) throw conflict('TASK_CLAIMED', messages.claimedByOther);
+    const groups = await this.engine.candidateGroups(taskId);
+    if (!groups.some((g) => engineGroups(user).includes(g))) throw forbidden(messages.notYourGroup);
+    try {
+      await this.engine.claim(taskId, user.username);
+    } catch (err) {
+      // Someone claimed it between our read and our claim.
+      if (err instanceof EngineError && (err.status === 400 || err.status === 500)) throw conflict('TASK_CLAIMED', messages.claimedByOther);
+      throw err;
+    }
+  }
+
+  async unclaim(user: CurrentUser, taskId: string): Promise<void> {
+    const task = await this.loadTask(taskId);
+    if (task.assignee !== user.username) throw forbidden(messages.notAssignee);
+    await this.engine.unclaim(taskId);
+  }
+
+  async complete(user: CurrentUser, taskId: string, input: CompleteReviewRequest): Promise<void> {
+    const task = await this.loadTask(taskId);
+    if (task.assignee !== user.username) throw new DomainError(403, 'NOT_ASSIGNEE', messages.notAssignee);
+    await this.engine.complete(taskId, {
+      reviewDecision: input.decision,
+      reviewComment: input.comment ?? null,
+      reviewerUsername: user.username,
+      reviewerName: user.displayName,
+    });
+  }
+}

@@ -1,0 +1,44 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import type { Logger } from 'pino';
+import type { AppConfig } from './config';
+import { createApp, defaultWebDist } from './app';
+import type { Db } from './db/knex';
+import type { EngineClient } from './engine/engine-client';
+import { PdfRenderer } from './documents/pdf-renderer';
+import { DocumentService } from './documents/document.service';
+
+export interface RunningApi {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Serves the API and the console on `config.host:config.port`. */
+export async function startApiServer(opts: { config: AppConfig; databaseUrl: string; db: Db; engine: EngineClient; log: Logger }): Promise<RunningApi> {
+  const { config } = opts;
+  if (!fs.existsSync(config.chromiumPath)) {
+    throw new Error(`Chromium not found at ${config.chromiumPath}: install it (apt-get install chromium) or set CHROMIUM_PATH`);
+  }
+  const renderer = new PdfRenderer({ poolSize: config.pdfPagePool, executablePath: config.chromiumPath });
+  const { app } = createApp({
+    config: { sessionSecret: config.sessionSecret, sessionIdleMinutes: config.sessionIdleMinutes, databaseUrl: opts.databaseUrl },
+    db: opts.db,
+    engine: opts.engine,
+    documents: new DocumentService({ renderer }),
+    log: opts.log,
+    webDist: defaultWebDist,
+  });
+  const server = http.createServer(app);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  return {
+    url: `http://${config.host}:${config.port}`,
+    close: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await renderer.close();
+    },
+  };
+}

@@ -1,0 +1,142 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import pino from 'pino';
+import { loadConfig, localSecret, repoRoot } from '../../api/src/config';
+import { createDb, type Db } from '../../api/src/db/knex';
+import { jdbcFromUrl, prepareDatabase } from '../../api/src/bootstrap';
+import { EngineClient } from '../../api/src/engine/engine-client';
+import { ProcessDeploymentService } from '../../api/src/modules/processes/process-deployment.service';
+import { startApiServer, type RunningApi } from '../../api/src/server';
+import { DEMO_PASSWORD, demoAccounts } from '../../api/src/auth/seed';
+import { startEmbeddedPostgres, type RunningPostgres } from './postgres';
+import { startEngine, ensureEngineJar, type RunningEngine } from './engine';
+import { ensureWebBuild } from './web-build';
+import { StartupError, assertPortFree } from './startup-error';
+
+/**
+ * `npm start`: embedded PostgreSQL (unless DATABASE_URL is set) → migrations → engine → process
+ * deployment → workers → API and console. Stops every child on SIGINT/SIGTERM; a component that
+ * cannot start is named and the command exits non-zero without leaving processes behind.
+ */
+const config = loadConfig();
+const log = pino({ name: 'start', level: config.logLevel });
+const say = (msg: string) => log.info(msg);
+const began = Date.now();
+
+let postgres: RunningPostgres | undefined;
+let engine: RunningEngine | undefined;
+let workers: ChildProcess | undefined;
+let api: RunningApi | undefined;
+let db: Db | undefined;
+let stopping = false;
+
+async function stopAll(code: number): Promise<never> {
+  if (stopping) process.exit(code);
+  stopping = true;
+  say('stopping');
+  await api?.close().catch((err) => log.warn({ err }, 'api close failed'));
+  if (workers && workers.exitCode === null) {
+    const exited = new Promise((r) => workers!.once('exit', r));
+    workers.kill('SIGTERM');
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
+    if (workers.exitCode === null) workers.kill('SIGKILL');
+  }
+  await db?.destroy().catch(() => undefined);
+  await engine?.stop().catch((err) => log.warn({ err }, 'engine stop failed'));
+  await postgres?.stop().catch((err) => log.warn({ err }, 'postgres stop failed'));
+  process.exit(code);
+}
+
+process.on('SIGINT', () => void stopAll(0));
+process.on('SIGTERM', () => void stopAll(0));
+
+async function main(): Promise<void> {
+  fs.mkdirSync(config.dataDir, { recursive: true });
+  await assertPortFree('api', config.host, config.port);
+  if (!fs.existsSync(config.chromiumPath)) {
+    throw new StartupError('chromium', `Chromium not found at ${config.chromiumPath}: apt-get install chromium, or set CHROMIUM_PATH`);
+  }
+
+  // Slow, independent preparations run side by side.
+  const jarReady = ensureEngineJar(say);
+  const webReady = ensureWebBuild(say);
+  jarReady.catch(() => undefined);
+  webReady.catch(() => undefined);
+
+  let appUrl = config.databaseUrl;
+  let engineUrl = config.engineDatabaseUrl;
+  if (!appUrl || !engineUrl) {
+    if (appUrl || engineUrl) throw new StartupError('postgres', 'set both DATABASE_URL and ENGINE_DATABASE_URL, or neither');
+    postgres = await startEmbeddedPostgres({
+      dataDir: path.join(config.dataDir, 'pg'),
+      port: config.pgPort,
+      user: 'postgres',
+      password: localSecret(config.dataDir, 'postgres-password', process.env.PGPASSWORD),
+      databases: ['bpm_engine', 'bpm_app'],
+      log: say,
+    });
+    appUrl = postgres.url('bpm_app');
+    engineUrl = postgres.url('bpm_engine');
+    say(`embedded PostgreSQL on 127.0.0.1:${config.pgPort}`);
+  }
+  db = createDb(appUrl);
+  await prepareDatabase(db, { demoData: config.demoData });
+
+  await jarReady;
+  const engineDb = jdbcFromUrl(engineUrl);
+  engine = await startEngine(
+    {
+      host: config.engine.host,
+      port: config.engine.port,
+      jdbcUrl: engineDb.jdbcUrl,
+      dbUser: engineDb.user,
+      dbPassword: engineDb.password,
+      adminUser: config.engine.user,
+      adminPassword: config.engine.password,
+      logFile: path.join(config.dataDir, 'engine.log'),
+    },
+    say,
+  );
+  const engineClient = new EngineClient(engine.baseUrl, config.engine.user, config.engine.password);
+  const deployed = await new ProcessDeploymentService(engineClient).deployDirectory();
+  say(deployed.newVersions.length ? `deployed ${deployed.newVersions.map((v) => `${v.key} v${v.version}`).join(', ')}` : 'process models unchanged');
+
+  workers = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'workers', 'src', 'main.ts')], {
+    cwd: repoRoot,
+    env: { ...process.env, DATABASE_URL: appUrl, ENGINE_REST_URL: engine.baseUrl, ENGINE_ADMIN_PASSWORD: config.engine.password },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  workers.once('exit', (code, signal) => {
+    if (!stopping) {
+      log.error({ code, signal }, 'workers exited unexpectedly');
+      void stopAll(1);
+    }
+  });
+
+  await webReady;
+  api = await startApiServer({ config, databaseUrl: appUrl, db, engine: engineClient, log });
+
+  const seconds = ((Date.now() - began) / 1000).toFixed(1);
+  const accounts = config.demoData ? demoAccounts.map((a) => `    ${a.username.padEnd(14)} ${a.displayName}`).join('\n') : '';
+  process.stdout.write(
+    [
+      '',
+      `  上海市初级注册安全工程师管理子系统 is up (${seconds} s)`,
+      `  Console:         ${api.url}/`,
+      `  API health:      ${api.url}/api/health`,
+      `  OpenAPI:         ${api.url}/api/openapi.json`,
+      `  Engine Cockpit:  ${engine.cockpitUrl}  (user ${config.engine.user}, password in ${path.join(config.dataDir, 'secrets', 'engine-admin-password')})`,
+      ...(config.demoData ? [`  Demo logins (password ${DEMO_PASSWORD}):`, accounts] : []),
+      '  Ctrl-C stops everything.',
+      '',
+    ].join('\n') + '\n',
+  );
+}
+
+main().catch(async (err) => {
+  const message = err instanceof StartupError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err);
+  process.stderr.write(`\nstart failed: ${message}\n`);
+  await stopAll(1);
+});
+

@@ -1,0 +1,35 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { repoRoot } from '../../api/src/config';
+
+const webDir = path.join(repoRoot, 'web');
+const distDir = path.join(webDir, 'dist');
+const hashFile = path.join(distDir, '.build-hash');
+const inputs = [path.join(webDir, 'src'), path.join(webDir, 'index.html'), path.join(webDir, 'vite.config.ts'), path.join(repoRoot, 'api', 'src', 'contracts')];
+
+function hashInputs(): string {
+  const hash = crypto.createHash('sha256');
+  const visit = (p: string): void => {
+    if (!fs.existsSync(p)) return;
+    const stat = fs.statSync(p);
+    if (stat.isDirectory()) {
+      for (const name of fs.readdirSync(p).sort()) visit(path.join(p, name));
+    } else {
+      hash.update(path.relative(repoRoot, p)).update(fs.readFileSync(p));
+    }
+  };
+  inputs.forEach(visit);
+  return hash.digest('hex');
+}
+
+/** Builds the console with Vite unless the build in web/dist is of the current sources. */
+export async function ensureWebBuild(log: (msg: string) => void): Promise<string> {
+  const hash = hashInputs();
+  if (fs.existsSync(hashFile) && fs.readFileSync(hashFile, 'utf8') === hash) return distDir;
+  log('building the web console (Vite)');
+  const { build } = await import('vite');
+  await build({ configFile: path.join(webDir, 'vite.config.ts'), logLevel: 'warn' });
+  fs.writeFileSync(hashFile, hash);
+  return distDir;
+}

@@ -1,0 +1,29 @@
+import type { Knex } from 'knex';
+import * as m20261128_01 from './20261128_01_access_control';
+import * as m20261128_02 from './20261128_02_sessions';
+import * as m20261128_03 from './20261128_03_exams';
+import * as m20261128_04 from './20261128_04_registrations';
+import * as m20261128_05 from './20261128_05_worker_heartbeats';
+
+interface Migration {
+  up(knex: Knex): Promise<void>;
+  down(knex: Knex): Promise<void>;
+}
+
+/**
+ * Migrations are listed here rather than discovered on disk, so that the same list runs under
+ * tsx, vitest and a compiled build alike. Append new migrations at the end; never reorder.
+ */
+const migrations: Array<[string, Migration]> = [
+  ['20261128_01_access_control', m20261128_01],
+  ['20261128_02_sessions', m20261128_02],
+  ['20261128_03_exams', m20261128_03],
+  ['20261128_04_registrations', m20261128_04],
+  ['20261128_05_worker_heartbeats', m20261128_05],
+];
+
+export const migrationSource: Knex.MigrationSource<[string, Migration]> = {
+  getMigrations: async () => migrations,
+  getMigrationName: ([name]) => name,
+  getMigration: async ([, migration]) => migration,
+};

@@ -1,0 +1,108 @@
+import path from 'node:path';
+import fs from 'node:fs';
+import pino from 'pino';
+import type { TestProject } from 'vitest/node';
+import { repoRoot } from '../../api/src/config';
+import { createDb, type Db } from '../../api/src/db/knex';
+import { jdbcFromUrl, prepareDatabase } from '../../api/src/bootstrap';
+import { EngineClient } from '../../api/src/engine/engine-client';
+import { ProcessDeploymentService } from '../../api/src/modules/processes/process-deployment.service';
+import { startEmbeddedPostgres, ensureDatabases, type RunningPostgres } from '../../deploy/local/postgres';
+import { startEngine, type RunningEngine } from '../../deploy/local/engine';
+import { startWorkers, type RunningWorkers } from '../../workers/src/worker-process';
+import type { TestEnv } from '../support/test-env';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    testEnv: TestEnv;
+  }
+}
+
+const TEST_APP_DB = 'bpm_app_test';
+const TEST_ENGINE_DB = 'bpm_engine_test';
+
+/**
+ * Starts PostgreSQL, the engine and the workers once for the whole test run, on their own ports
+ * and fresh databases, so a running `npm start` is not disturbed.
+ * TEST_DATABASE_ADMIN_URL points at an external PostgreSQL instead of the embedded one.
+ */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const dataDir = path.join(repoRoot, '.data', 'test');
+  fs.mkdirSync(dataDir, { recursive: true });
+  const log = (msg: string) => process.stderr.write(`[test setup] ${msg}\n`);
+  const pgPort = Number(process.env.TEST_PGPORT ?? 54330);
+  const enginePort = Number(process.env.TEST_ENGINE_PORT ?? 8089);
+
+  let postgres: RunningPostgres | undefined;
+  let adminUrl = process.env.TEST_DATABASE_ADMIN_URL;
+  if (!adminUrl) {
+    postgres = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'pg'), port: pgPort, user: 'postgres', password: 'test', databases: [], log });
+    adminUrl = postgres.url('postgres');
+  }
+  const urlFor = (db: string) => {
+    const u = new URL(adminUrl!);
+    u.pathname = `/${db}`;
+    return u.toString();
+  };
+  await dropDatabases(adminUrl, [TEST_APP_DB, TEST_ENGINE_DB]);
+  await ensureDatabases(adminUrl, [TEST_APP_DB, TEST_ENGINE_DB]);
+
+  const db: Db = createDb(urlFor(TEST_APP_DB), 5);
+  await prepareDatabase(db, { demoData: true });
+
+  const engineDb = jdbcFromUrl(urlFor(TEST_ENGINE_DB));
+  const engineUser = 'operaton';
+  const enginePassword = 'test-engine-password';
+  const engine: RunningEngine = await startEngine(
+    {
+      host: '127.0.0.1',
+      port: enginePort,
+      jdbcUrl: engineDb.jdbcUrl,
+      dbUser: engineDb.user,
+      dbPassword: engineDb.password,
+      adminUser: engineUser,
+      adminPassword: enginePassword,
+      logFile: path.join(dataDir, 'engine.log'),
+    },
+    log,
+  );
+  const engineClient = new EngineClient(engine.baseUrl, engineUser, enginePassword);
+  await new ProcessDeploymentService(engineClient).deployDirectory();
+
+  const workers: RunningWorkers = startWorkers({
+    db,
+    engineRestUrl: engine.baseUrl,
+    engineUser,
+    enginePassword,
+    workerId: 'test-workers',
+    log: pino({ level: 'warn' }),
+    asyncResponseTimeoutMs: 2_000,
+  });
+
+  const testEnv: TestEnv = {
+    databaseUrl: urlFor(TEST_APP_DB),
+    engineRestUrl: engine.baseUrl,
+    engineUser,
+    enginePassword,
+    dataDir,
+  };
+  project.provide('testEnv', testEnv);
+
+  return async () => {
+    await workers.stop();
+    await db.destroy();
+    await engine.stop();
+    await postgres?.stop();
+  };
+}
+
+async function dropDatabases(adminUrl: string, names: string[]): Promise<void> {
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    for (const name of names) await client.query(`drop database if exists ${name} with (force)`);
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,116 @@
+import { inject } from 'vitest';
+import pino from 'pino';
+import supertest from 'supertest';
+import { createApp, type BpmApp } from '../../api/src/app';
+import { createDb, type Db } from '../../api/src/db/knex';
+import { EngineClient } from '../../api/src/engine/engine-client';
+import { PdfRenderer } from '../../api/src/documents/pdf-renderer';
+import { DocumentService } from '../../api/src/documents/document.service';
+import { DEMO_PASSWORD } from '../../api/src/auth/seed';
+
+/** What the global setup started, handed to every test file. */
+export interface TestEnv {
+  databaseUrl: string;
+  engineRestUrl: string;
+  engineUser: string;
+  enginePassword: string;
+  dataDir: string;
+}
+
+export interface TestContext {
+  env: TestEnv;
+  db: Db;
+  engine: EngineClient;
+  app: BpmApp;
+  renderer: PdfRenderer;
+  close(): Promise<void>;
+}
+
+/** The real application against the run's database and engine; one per test file. */
+export function createTestContext(): TestContext {
+  const env = inject('testEnv');
+  const db = createDb(env.databaseUrl, 5);
+  const engine = new EngineClient(env.engineRestUrl, env.engineUser, env.enginePassword);
+  const renderer = new PdfRenderer({ poolSize: 2 });
+  const app = createApp({
+    config: { sessionSecret: 'test-session-secret-test-session-secret', sessionIdleMinutes: 30, databaseUrl: env.databaseUrl },
+    db,
+    engine,
+    documents: new DocumentService({ renderer }),
+    log: pino({ level: 'silent' }),
+  });
+  return {
+    env,
+    db,
+    engine,
+    app,
+    renderer,
+    close: async () => {
+      await renderer.close();
+      await db.destroy();
+    },
+  };
+}
+
+/** A supertest agent signed in as a demo account (cookies kept across calls). */
+export async function signIn(app: BpmApp, username: string, password = DEMO_PASSWORD): Promise<supertest.Agent> {
+  const agent = supertest.agent(app.app);
+  const res = await agent.post('/api/auth/login').send({ username, password });
+  if (res.status !== 200) throw new Error(`sign-in of ${username} failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return agent;
+}
+
+/** Polls until `probe` returns a value (workers and the engine act asynchronously). */
+export async function eventually<T>(probe: () => Promise<T | undefined | null | false>, what: string, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** A valid GB 11643 ID number with the given 17-digit body (check character computed). */
+export function idNumberFor(body17: string): string {
+  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const sum = weights.reduce((acc, w, i) => acc + w * Number(body17[i]), 0);
+  return body17 + '10X98765432'[sum % 11];
+}
+
+let counter = 0;
+/** A fresh candidate account for a test (unique per call), signed in. */
+export async function newCandidate(ctx: TestContext, label: string): Promise<{ agent: supertest.Agent; username: string }> {
+  const { UserRepository } = await import('../../api/src/auth/user.repository');
+  const { hashPassword } = await import('../../api/src/auth/password');
+  const username = `t-${label}-${process.pid}-${++counter}-${Date.now() % 100000}`.slice(0, 60);
+  await new UserRepository(ctx.db).upsertUser({ username, displayName: `测试${counter}`, kind: 'candidate', passwordHash: await hashPassword('Test@2026'), bureau: null }, ['candidate']);
+  return { agent: await signIn(ctx.app, username, 'Test@2026'), username };
+}
+
+/** A valid ID number no other test uses (random birth date and sequence). */
+export function uniqueIdNumber(): string {
+  const year = 1960 + Math.floor(Math.random() * 40);
+  const month = String(1 + Math.floor(Math.random() * 12)).padStart(2, '0');
+  const day = String(1 + Math.floor(Math.random() * 28)).padStart(2, '0');
+  const seq = String(Math.floor(Math.random() * 1000)).padStart(3, '0');
+  return idNumberFor(`310101${year}${month}${day}${seq}`);
+}
+
+/** A valid minimal application for the demo exam. */
+export async function validApplication(ctx: TestContext, overrides: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
+  const exam = await ctx.db('exams').where({ status: 'published' }).first<{ id: number }>('id');
+  return {
+    examId: exam!.id,
+    levelCode: 'full',
+    majorCode: 'chemical',
+    fullName: '张测试',
+    idNumber: uniqueIdNumber(),
+    phone: '13812345678',
+    employer: '上海某化工有限公司',
+    education: 'bachelor',
+    educationMajorRelated: true,
+    safetyWorkYears: 3,
+    ...overrides,
+  };
+}
