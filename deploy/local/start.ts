@@ -102,9 +102,10 @@ async function main(): Promise<void> {
   const deployed = await new ProcessDeploymentService(engineClient).deployDirectory();
   say(deployed.newVersions.length ? `deployed ${deployed.newVersions.map((v) => `${v.key} v${v.version}`).join(', ')}` : 'process models unchanged');
 
+  const workerId = `workers-${process.pid}`;
   workers = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'workers', 'src', 'main.ts')], {
     cwd: repoRoot,
-    env: { ...process.env, DATABASE_URL: appUrl, ENGINE_REST_URL: engine.baseUrl, ENGINE_ADMIN_PASSWORD: config.engine.password },
+    env: { ...process.env, DATABASE_URL: appUrl, ENGINE_REST_URL: engine.baseUrl, ENGINE_ADMIN_PASSWORD: config.engine.password, WORKER_ID: workerId },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   workers.once('exit', (code, signal) => {
@@ -114,6 +115,7 @@ async function main(): Promise<void> {
     }
   });
 
+  await waitForHeartbeat(db, workerId);
   await webReady;
   api = await startApiServer({ config, databaseUrl: appUrl, db, engine: engineClient, log });
 
@@ -132,6 +134,16 @@ async function main(): Promise<void> {
       '',
     ].join('\n') + '\n',
   );
+}
+
+/** The workers are up once their first heartbeat is in the database. */
+async function waitForHeartbeat(database: Db, workerId: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await database('worker_heartbeats').where({ worker_id: workerId }).first())) {
+    if (workers?.exitCode !== null) throw new StartupError('workers', 'the worker process exited during start-up (see its log above)');
+    if (Date.now() > deadline) throw new StartupError('workers', `no heartbeat within ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
 }
 
 main().catch(async (err) => {

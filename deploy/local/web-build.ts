@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { repoRoot } from '../../api/src/config';
 
 const webDir = path.join(repoRoot, 'web');
@@ -32,4 +33,12 @@ export async function ensureWebBuild(log: (msg: string) => void): Promise<string
   await build({ configFile: path.join(webDir, 'vite.config.ts'), logLevel: 'warn' });
   fs.writeFileSync(hashFile, hash);
   return distDir;
+}
+
+// `npm run build:web`: the same build, recorded so that `npm start` does not repeat it.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  ensureWebBuild((msg) => process.stdout.write(`${msg}\n`)).catch((err: unknown) => {
+    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  });
 }

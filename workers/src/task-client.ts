@@ -25,7 +25,7 @@ export interface ExternalTask<V> {
 export interface TopicHandler<S extends ZodType = ZodType> {
   topic: string;
   variables: S;
-  /** Attempts before the engine raises an incident. */
+  /** Retries after a failed attempt before the engine raises an incident (the engine's meaning: attempts = retries + 1). */
   retries?: number;
   /** Wait before each retry; the last value repeats. Default 5 s, 30 s, 2 min, 10 min. */
   backoffMs?: readonly number[];
@@ -115,8 +115,9 @@ export class TaskClient {
         log.info({ ...context, code: outcome.code }, 'task ended with business error');
       }
     } catch (err) {
+      // The engine reports no retries before the first failure.
       const retriesLeft = task.retries === null ? totalRetries : task.retries - 1;
-      const timeout = retryTimeout(totalRetries - retriesLeft, handler.backoffMs);
+      const timeout = retryTimeout(totalRetries - retriesLeft + 1, handler.backoffMs);
       log.error({ ...context, err: errorMessage(err), retriesLeft }, retriesLeft > 0 ? 'task failed, will retry' : 'task failed, incident raised');
       try {
         await taskService.handleFailure(task, {

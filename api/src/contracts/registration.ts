@@ -36,7 +36,7 @@ export const levelLabels: Record<LevelCode, string> = {
 
 /** Mainland resident ID number (GB 11643-1999): 17 digits and a check character. */
 const idNumber = z
-  .string()
+  .string({ error: '请输入身份证号码' })
   .trim()
   .toUpperCase()
   .regex(/^\d{17}[\dX]$/, '身份证号码应为18位，最后一位可以是数字或X');

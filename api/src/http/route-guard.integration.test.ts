@@ -1,0 +1,126 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import supertest from 'supertest';
+import type { Router } from 'express';
+import { createTestContext, signIn, type TestContext } from '../../../tests/support/test-env';
+
+let ctx: TestContext;
+beforeAll(() => {
+  ctx = createTestContext();
+});
+afterAll(() => ctx.close());
+
+/** Routes that anyone may call; every other route must demand a session or a permission. */
+const PUBLIC_ROUTES = ['POST /auth/login', 'POST /auth/logout', 'GET /health', 'GET /openapi.json'];
+
+interface Layer {
+  route?: { path: string; methods: Record<string, boolean> };
+  handle: Router & { stack?: Layer[] };
+}
+
+/** Every route registered in an Express router, as `METHOD path`. */
+function registeredRoutes(router: { stack: Layer[] }): string[] {
+  return router.stack.flatMap((layer) =>
+    layer.route ? Object.keys(layer.route.methods).map((m) => `${m.toUpperCase()} ${layer.route!.path}`) : layer.handle.stack ? registeredRoutes(layer.handle as { stack: Layer[] }) : [],
+  );
+}
+
+describe('route guards (S1)', () => {
+  it('S1 every route registered in the app is declared with an access rule; public routes are exactly the allow-list', () => {
+    const declared = ctx.app.routes.declared.map((r) => `${r.method.toUpperCase()} ${r.path}`);
+    const apiRoutes = registeredRoutes(ctx.app.routes.router as unknown as { stack: Layer[] });
+    expect(apiRoutes.sort()).toEqual([...declared].sort());
+    const allRoutes = registeredRoutes((ctx.app.app as unknown as { router: { stack: Layer[] } }).router);
+    expect(allRoutes.sort()).toEqual([...declared].sort());
+    const publicOnes = ctx.app.routes.declared.filter((r) => 'public' in r.access).map((r) => `${r.method.toUpperCase()} ${r.path}`);
+    expect(publicOnes.sort()).toEqual([...PUBLIC_ROUTES].sort());
+  });
+
+  it('S1 every non-public route answers 401 without a session', async () => {
+    const anonymous = supertest(ctx.app.app);
+    for (const r of ctx.app.routes.declared.filter((d) => !('public' in d.access))) {
+      const path = `/api${r.path.replace(':registrationNo', 'BM202601000001').replace(':id', '00000000-0000-0000-0000-000000000000')}`;
+      const res = await anonymous[r.method](path).send({});
+      expect(res.status, `${r.method} ${path}`).toBe(401);
+      expect(res.body.message).toBe('请先登录');
+    }
+  });
+
+  it('S1 a signed-in user without the permission gets 403', async () => {
+    const candidate = await signIn(ctx.app, 'candidate1');
+    expect((await candidate.get('/api/tasks')).status).toBe(403);
+    expect((await candidate.post('/api/processes/deployments')).status).toBe(403);
+    const reviewer = await signIn(ctx.app, 'reviewer1');
+    expect((await reviewer.post('/api/registrations').send({})).status).toBe(403);
+  });
+
+  it('S1 sign-in: wrong password is refused in Chinese, and five failures lock the account', async () => {
+    const { UserRepository } = await import('../auth/user.repository');
+    const { hashPassword } = await import('../auth/password');
+    const username = `lock-${Date.now()}`;
+    await new UserRepository(ctx.db).upsertUser({ username, displayName: '锁定测试', kind: 'staff', passwordHash: await hashPassword('Right@2026'), bureau: null }, ['exam-reviewer']);
+    const anonymous = supertest(ctx.app.app);
+    for (let i = 0; i < 5; i++) {
+      const res = await anonymous.post('/api/auth/login').send({ username, password: 'wrong' });
+      expect(res.status).toBe(401);
+      expect(res.body.message).toBe('用户名或密码错误');
+    }
+    const locked = await anonymous.post('/api/auth/login').send({ username, password: 'Right@2026' });
+    expect(locked.status).toBe(423);
+    expect(locked.body.code).toBe('ACCOUNT_LOCKED');
+  });
+
+  it('S1 signing out ends the session', async () => {
+    const agent = await signIn(ctx.app, 'candidate1');
+    expect((await agent.get('/api/auth/me')).body).toMatchObject({ username: 'candidate1', roles: ['candidate'], bureau: null });
+    await agent.post('/api/auth/logout').expect(204);
+    expect((await agent.get('/api/auth/me')).status).toBe(401);
+  });
+
+  it('approvers carry their bureau', async () => {
+    const agent = await signIn(ctx.app, 'approver-zjw');
+    expect((await agent.get('/api/auth/me')).body).toMatchObject({ roles: ['approver-zjw'], bureau: 'zjw', permissions: ['licence-task:complete', 'licence-task:read'] });
+  });
+});
+
+describe('API description and health', () => {
+  it('GET /api/openapi.json describes every declared route with its permission', async () => {
+    const res = await supertest(ctx.app.app).get('/api/openapi.json').expect(200);
+    expect(res.body.openapi).toBe('3.1.0');
+    for (const r of ctx.app.routes.declared) {
+      const path = r.path.replace(/:([A-Za-z]+)/g, '{$1}');
+      expect(res.body.paths[path]?.[r.method], `${r.method} ${path}`).toBeDefined();
+    }
+    expect(res.body.paths['/registrations'].post.description).toBe('权限: `registration:create`');
+  });
+
+  it('GET /api/health reports database, engine and workers as up', async () => {
+    const res = await supertest(ctx.app.app).get('/api/health');
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ status: 'up', components: { database: { status: 'up' }, engine: { status: 'up' }, workers: { status: 'up' } } });
+  });
+
+  it('GET /api/health answers 503 naming the engine when it cannot be reached', async () => {
+    const { createApp } = await import('../app');
+    const { EngineClient } = await import('../engine/engine-client');
+    const pino = (await import('pino')).default;
+    const { app } = createApp({
+      config: { sessionSecret: 'x'.repeat(32), sessionIdleMinutes: 30, databaseUrl: ctx.env.databaseUrl },
+      db: ctx.db,
+      engine: new EngineClient('http://127.0.0.1:9/engine-rest', 'u', 'p', 2_000),
+      documents: undefined as never,
+      log: pino({ level: 'silent' }),
+    });
+    const res = await supertest(app).get('/api/health');
+    expect(res.status).toBe(503);
+    expect(res.body.components.engine.status).toBe('down');
+    expect(res.body.components.database.status).toBe('up');
+  });
+
+  it('unknown API paths and malformed JSON get a Chinese error', async () => {
+    const anonymous = supertest(ctx.app.app);
+    expect((await anonymous.get('/api/nope')).body).toEqual({ code: 'NOT_FOUND', message: '接口不存在' });
+    const bad = await anonymous.post('/api/auth/login').set('content-type', 'application/json').send('{"username":');
+    expect(bad.status).toBe(400);
+    expect(bad.body.message).toBe('请求格式不正确');
+  });
+});

@@ -1,0 +1,135 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pino from 'pino';
+import { chromium, type Browser, type Download, type Page } from 'playwright-core';
+import { createApp, defaultWebDist } from '../../api/src/app';
+import { DocumentService } from '../../api/src/documents/document.service';
+import { CHROMIUM_ARGS } from '../../api/src/documents/pdf-renderer';
+import { hashPassword } from '../../api/src/auth/password';
+import { UserRepository } from '../../api/src/auth/user.repository';
+import { DEMO_PASSWORD } from '../../api/src/auth/seed';
+import { createTestContext, uniqueIdNumber, type TestContext } from '../support/test-env';
+
+let ctx: TestContext;
+let server: http.Server;
+let baseUrl: string;
+let browser: Browser;
+
+beforeAll(async () => {
+  if (!fs.existsSync(`${defaultWebDist}/index.html`)) throw new Error('web/dist is missing: run `npm run build:web` first (npm test does)');
+  ctx = createTestContext();
+  // The real console, served by the real API, as `npm start` serves it.
+  const { app } = createApp({
+    config: { sessionSecret: 'e2e-session-secret-e2e-session-secret', sessionIdleMinutes: 30, databaseUrl: ctx.env.databaseUrl },
+    db: ctx.db,
+    engine: ctx.engine,
+    documents: new DocumentService({ renderer: ctx.renderer }),
+    log: pino({ level: 'silent' }),
+    webDist: defaultWebDist,
+  });
+  server = http.createServer(app);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: [...CHROMIUM_ARGS] });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await new Promise((r) => server?.close(r));
+  await ctx?.close();
+});
+
+async function signIn(page: Page, username: string, password: string): Promise<void> {
+  await page.goto(`${baseUrl}/login`);
+  await page.locator('[data-test=login-username] input, input[data-test=login-username]').first().fill(username);
+  await page.locator('[data-test=login-password] input, input[data-test=login-password]').first().fill(password);
+  await page.locator('[data-test=login-submit]').click();
+  await page.waitForURL((url) => !url.pathname.startsWith('/login'));
+}
+
+/** Picks an option of an element-plus select by its visible label. */
+async function choose(page: Page, testId: string, label: string): Promise<void> {
+  await page.locator(`[data-test=${testId}]`).click();
+  await page.locator('.el-select-dropdown:visible .el-select-dropdown__item', { hasText: label }).first().click();
+}
+
+const input = (page: Page, testId: string) => page.locator(`[data-test=${testId}] input, input[data-test=${testId}]`).first();
+
+describe('walking skeleton journey in the browser (M15, M04, U5, U9)', () => {
+  it('M15 U9 a candidate applies, a reviewer claims and approves in the inbox, the candidate sees the timeline and downloads the form', async () => {
+    const username = `e2e-${Date.now()}`;
+    await new UserRepository(ctx.db).upsertUser({ username, displayName: '陈浏览', kind: 'candidate', passwordHash: await hashPassword('E2e@2026'), bureau: null }, ['candidate']);
+    const errors: string[] = [];
+
+    // --- the candidate applies ---
+    const candidateContext = await browser.newContext({ acceptDownloads: true, locale: 'zh-CN' });
+    const candidate = await candidateContext.newPage();
+    candidate.on('pageerror', (e) => errors.push(`candidate: ${e.message}`));
+    // A 401 from /api/auth/me before signing in is how the console learns nobody is signed in;
+    // failed loads are judged by status below, other console errors count.
+    candidate.on('console', (m) => m.type() === 'error' && !m.text().startsWith('Failed to load resource') && errors.push(`candidate console: ${m.text()}`));
+    candidate.on('response', (r) => r.status() >= 500 && errors.push(`candidate: ${r.status()} ${r.url()}`));
+    await signIn(candidate, username, 'E2e@2026');
+    await candidate.goto(`${baseUrl}/portal/apply`);
+    await choose(candidate, 'apply-exam', '上海市初级注册安全工程师职业资格考试');
+    await choose(candidate, 'apply-level', '考全科');
+    await choose(candidate, 'apply-major', '化工安全');
+    await input(candidate, 'apply-name').fill('陈浏览');
+    await input(candidate, 'apply-id').fill(uniqueIdNumber());
+    await input(candidate, 'apply-phone').fill('13912345678');
+    await input(candidate, 'apply-employer').fill('上海浏览器化工有限公司');
+    await choose(candidate, 'apply-education', '本科');
+    await candidate.locator('[data-test=apply-related-yes]').click();
+    await input(candidate, 'apply-years').fill('3');
+    await candidate.locator('[data-test=apply-submit]').click();
+    await candidate.waitForURL(/\/portal\/registrations\/BM/);
+    const registrationNo = (await candidate.locator('[data-test=registration-no]').first().textContent())!.trim();
+    expect(registrationNo).toMatch(/^BM/);
+
+    // --- the reviewer claims and approves ---
+    const reviewerContext = await browser.newContext({ locale: 'zh-CN' });
+    const reviewer = await reviewerContext.newPage();
+    reviewer.on('pageerror', (e) => errors.push(`reviewer: ${e.message}`));
+    reviewer.on('response', (r) => r.status() >= 500 && errors.push(`reviewer: ${r.status()} ${r.url()}`));
+    await signIn(reviewer, 'reviewer1', DEMO_PASSWORD);
+    await reviewer.goto(`${baseUrl}/inbox/review`);
+    const row = reviewer.locator('tr.task-row', { hasText: registrationNo });
+    // The pre-check worker hands the case to the reviewers asynchronously: refresh until it is there.
+    await expect.poll(async () => {
+      await reviewer.reload();
+      return row.count();
+    }, { timeout: 30_000 }).toBe(1);
+    await row.locator('[data-test=task-claim]').click();
+    await row.locator('[data-test=task-review]').click();
+    await reviewer.locator('[data-test=review-approve]').click();
+    await reviewer.locator('[data-test=review-comment] textarea, textarea[data-test=review-comment]').first().fill('报考条件符合');
+    await reviewer.locator('[data-test=review-submit]').click();
+    await expect.poll(() => row.count(), { timeout: 15_000 }).toBe(0);
+
+    // --- the candidate follows the case and downloads the form ---
+    await expect.poll(async () => {
+      await candidate.reload();
+      return candidate.locator('[data-test=timeline]').textContent();
+    }, { timeout: 30_000 }).toContain('等待缴费');
+    const timeline = (await candidate.locator('[data-test=timeline]').textContent()) ?? '';
+    expect(timeline).toContain('提交报名');
+    expect(timeline).toContain('资格预检通过');
+    expect(timeline).toContain('资格审核通过');
+    await expect.poll(() => candidate.locator('[data-test=registration-status]').first().textContent()).toContain('审核通过，待缴费');
+
+    // The link opens in a new tab, whose response is an attachment: the download may start in either page.
+    const downloaded = new Promise<Download>((resolve) => {
+      candidate.on('download', resolve);
+      candidateContext.on('page', (popup) => popup.on('download', resolve));
+    });
+    await candidate.locator('[data-test=download-form]').click();
+    const download = await downloaded;
+    const file = await download.path();
+    expect(fs.readFileSync(file).subarray(0, 5).toString()).toBe('%PDF-');
+    expect(errors).toEqual([]);
+    await candidateContext.close();
+    await reviewerContext.close();
+  }, 120_000);
+});

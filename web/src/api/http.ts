@@ -1,0 +1,95 @@
+import type { z } from 'zod';
+import { apiError, type ApiError } from '../../../api/src/contracts/errors';
+
+export type FieldError = NonNullable<ApiError['fields']>[number];
+
+/** Every failed call ends here: an HTTP error, an unreachable server or a response that breaks the contract. */
+export class ApiRequestError extends Error {
+  override readonly name = 'ApiRequestError';
+  readonly status: number;
+  readonly code: string;
+  readonly fields: FieldError[];
+
+  constructor(status: number, body: ApiError) {
+    super(body.message);
+    this.status = status;
+    this.code = body.code;
+    this.fields = body.fields ?? [];
+  }
+}
+
+const messages = {
+  network: '无法连接服务器，请检查网络后重试',
+  badResponse: '服务器返回的数据格式不正确，请稍后重试',
+  httpStatus: (status: number) => `服务暂时不可用（HTTP ${status}），请稍后重试`,
+};
+
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+let onUnauthorized: (() => void) | null = null;
+
+/** The router registers what to do when the session has expired (go to the sign-in page). */
+export function setUnauthorizedHandler(handler: () => void): void {
+  onUnauthorized = handler;
+}
+
+// A 401 from /api/auth/* is an answer (wrong password, not signed in yet), not an expired session.
+function isAuthCall(path: string): boolean {
+  return path.startsWith('/api/auth/');
+}
+
+/** The one place that talks to the network; request headers (a CSRF token later) are added here. */
+async function send(method: Method, path: string, body: unknown): Promise<Response> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  const init: RequestInit = { method, headers, credentials: 'same-origin' };
+  if (body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(body);
+  }
+  try {
+    return await fetch(path, init);
+  } catch {
+    throw new ApiRequestError(0, { code: 'NETWORK_ERROR', message: messages.network });
+  }
+}
+
+async function errorFrom(response: Response): Promise<ApiRequestError> {
+  const json: unknown = await response.json().catch(() => null);
+  const parsed = apiError.safeParse(json);
+  return new ApiRequestError(
+    response.status,
+    parsed.success ? parsed.data : { code: `HTTP_${response.status}`, message: messages.httpStatus(response.status) },
+  );
+}
+
+async function request(method: Method, path: string, body?: unknown): Promise<Response> {
+  const response = await send(method, path, body);
+  if (response.ok) return response;
+  const error = await errorFrom(response);
+  if (response.status === 401 && !isAuthCall(path)) onUnauthorized?.();
+  throw error;
+}
+
+async function parse<S extends z.ZodType>(response: Response, schema: S): Promise<z.output<S>> {
+  const json: unknown = await response.json().catch(() => undefined);
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    throw new ApiRequestError(response.status, { code: 'INVALID_RESPONSE', message: messages.badResponse });
+  }
+  return parsed.data;
+}
+
+/** GET a JSON resource and check it against its contract schema. */
+export async function getJson<S extends z.ZodType>(path: string, schema: S): Promise<z.output<S>> {
+  return parse(await request('GET', path), schema);
+}
+
+/** POST a JSON body and check the JSON answer against its contract schema. */
+export async function postJson<S extends z.ZodType>(path: string, body: unknown, schema: S): Promise<z.output<S>> {
+  return parse(await request('POST', path, body), schema);
+}
+
+/** POST where the answer is 204 No Content. */
+export async function postNoContent(path: string, body?: unknown): Promise<void> {
+  await request('POST', path, body);
+}
