@@ -1,11 +1,8 @@
-import { pathToFileURL } from 'node:url';
-import { DocumentService } from './document.service';
-import { PdfRenderer } from './pdf-renderer';
-import { registrationFormSample } from './template-samples';
+import { DocumentService } from '../../api/src/documents/document.service';
+import { PdfRenderer } from '../../api/src/documents/pdf-renderer';
+import { registrationFormSample } from '../../api/src/documents/template-samples';
 
-// Benchmark of the document pipeline (a separate command, never a timed test):
-//   npx tsx api/src/documents/render-benchmark.ts
-// Meant to be called from the project's `npm run bench` as well.
+// Benchmark of the document pipeline; run by `npm run bench`, never a timed test.
 
 export interface DocumentBenchmarkResult {
   /** One registration form at a time on a warm browser: template + PDF + ToUnicode repair. */
@@ -58,9 +55,4 @@ export async function benchmarkDocumentRendering(options: { samples?: number; co
   } finally {
     await renderer.close();
   }
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const result = await benchmarkDocumentRendering();
-  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 }
