@@ -94,8 +94,8 @@ describe('npm start', () => {
     expect(children.length).toBeGreaterThanOrEqual(3); // postgres, java, workers
     first.child.kill('SIGTERM');
     expect(await first.exited).toBe(0);
-    await new Promise((r) => setTimeout(r, 500));
-    expect(children.filter(alive)).toEqual([]);
+    // Helper processes (e.g. the TypeScript loader's) end when their parent's pipes close.
+    await expect.poll(() => children.filter(alive), { timeout: 10_000 }).toEqual([]);
 
     const second = start(ports);
     running.push(second);

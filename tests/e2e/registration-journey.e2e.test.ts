@@ -99,8 +99,9 @@ describe('walking skeleton journey in the browser (M15, M04, U5, U9)', () => {
     // The pre-check worker hands the case to the reviewers asynchronously: refresh until it is there.
     await expect.poll(async () => {
       await reviewer.reload();
-      return row.count();
-    }, { timeout: 30_000 }).toBe(1);
+      // The inbox renders after its request returns; give a slow machine time before looking again.
+      return row.waitFor({ timeout: 5_000 }).then(() => true, () => false);
+    }, { timeout: 60_000 }).toBe(true);
     await row.locator('[data-test=task-claim]').click();
     await row.locator('[data-test=task-review]').click();
     await reviewer.locator('[data-test=review-approve]').click();
