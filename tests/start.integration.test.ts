@@ -107,6 +107,22 @@ describe('npm start', () => {
     expect(await second.exited).toBe(0);
   }, 600_000);
 
+  it.each([
+    ['chromium', { CHROMIUM_PATH: '/nonexistent/chromium' }, 'Chromium not found at /nonexistent/chromium'],
+    ['engine', { JAVA_HOME: '/nonexistent/jdk' }, 'Java'],
+  ])('names a missing %s, exits non-zero and stops what it had started', async (component, env, message) => {
+    const s = start({ PORT: String(await freePort()), ENGINE_PORT: String(await freePort()), PGPORT: String(await freePort()), ...env });
+    running.push(s);
+    let seen: number[] = [];
+    const watcher = setInterval(() => (seen = [...new Set([...seen, ...descendants(s.child.pid!)])]), 200);
+    const code = await s.exited;
+    clearInterval(watcher);
+    expect(code).toBe(1);
+    expect(s.output()).toContain(`start failed: [${component}]`);
+    expect(s.output()).toContain(message);
+    await expect.poll(() => seen.filter(alive), { timeout: 10_000 }).toEqual([]);
+  }, 120_000);
+
   it('names the component that cannot start, exits non-zero and leaves no process behind', async () => {
     const blocker = net.createServer();
     const port = await freePort();
