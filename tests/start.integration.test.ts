@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../api/src/config';
 
-/** `npm start` as a user runs it, on ports and a data folder of its own. */
+/** `npm start` as a user runs it (signals go to the npm process), on ports and a data folder of its own. */
 const dataDir = path.join(repoRoot, '.data', 'test-start');
 
 function freePort(): Promise<number> {
@@ -46,7 +46,7 @@ interface Started {
 
 function start(env: Record<string, string>): Started {
   let out = '';
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'deploy', 'local', 'start.ts')], {
+  const child = spawn('npm', ['start', '--silent'], {
     cwd: repoRoot,
     env: { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

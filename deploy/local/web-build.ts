@@ -1,8 +1,10 @@
+import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { repoRoot } from '../../api/src/config';
+import { StartupError } from './startup-error';
 
 const webDir = path.join(repoRoot, 'web');
 const distDir = path.join(webDir, 'dist');
@@ -29,8 +31,11 @@ export async function ensureWebBuild(log: (msg: string) => void): Promise<string
   const hash = hashInputs();
   if (fs.existsSync(hashFile) && fs.readFileSync(hashFile, 'utf8') === hash) return distDir;
   log('building the web console (Vite)');
-  const { build } = await import('vite');
-  await build({ configFile: path.join(webDir, 'vite.config.ts'), logLevel: 'warn' });
+  // In a child process, so that the bundler's memory is returned once it is done.
+  const vite = path.join(repoRoot, 'node_modules', 'vite', 'bin', 'vite.js');
+  const child = spawn(process.execPath, [vite, 'build', '--config', path.join(webDir, 'vite.config.ts'), '--logLevel', 'warn'], { cwd: repoRoot, stdio: 'inherit' });
+  const code = await new Promise<number | null>((resolve, reject) => child.once('error', reject).once('exit', resolve));
+  if (code !== 0) throw new StartupError('web', `the console build failed (exit ${String(code)})`);
   fs.writeFileSync(hashFile, hash);
   return distDir;
 }
