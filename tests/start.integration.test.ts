@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../api/src/config';
 
 /** `npm start` as a user runs it (signals go to the npm process), on ports and a data folder of its own. */
-const dataDir = path.join(repoRoot, '.data', 'test-start');
+const dataDir = path.join(process.env.TEST_DATA_DIR ?? path.join(repoRoot, '.data', 'test'), 'start');
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -23,11 +23,12 @@ const TEST_ENGINE_DB = 'bpm_engine_test';
 
 /**
  * Starts PostgreSQL, the engine and the workers once for the whole test run, on their own ports
- * and fresh databases, so a running `npm start` is not disturbed.
+ * and fresh databases, so a running `npm start` is not disturbed. Two runs at once need their own
+ * TEST_PGPORT, TEST_ENGINE_PORT and TEST_DATA_DIR.
  * TEST_DATABASE_ADMIN_URL points at an external PostgreSQL instead of the embedded one.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const dataDir = path.join(repoRoot, '.data', 'test');
+  const dataDir = process.env.TEST_DATA_DIR ?? path.join(repoRoot, '.data', 'test');
   fs.mkdirSync(dataDir, { recursive: true });
   const log = (msg: string) => process.stderr.write(`[test setup] ${msg}\n`);
   const pgPort = Number(process.env.TEST_PGPORT ?? 54330);
