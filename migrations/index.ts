@@ -4,6 +4,10 @@ import * as m20261128_02 from './20261128_02_sessions';
 import * as m20261128_03 from './20261128_03_exams';
 import * as m20261128_04 from './20261128_04_registrations';
 import * as m20261128_05 from './20261128_05_worker_heartbeats';
+import * as m20261128_06 from './20261128_06_audit_log';
+import * as m20261128_07 from './20261128_07_rate_limits';
+import * as m20261128_08 from './20261128_08_exam_reviewers';
+import * as m20261128_09 from './20261128_09_protect_registrations_and_access_control';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -20,6 +24,10 @@ const migrations: Array<[string, Migration]> = [
   ['20261128_03_exams', m20261128_03],
   ['20261128_04_registrations', m20261128_04],
   ['20261128_05_worker_heartbeats', m20261128_05],
+  ['20261128_06_audit_log', m20261128_06],
+  ['20261128_07_rate_limits', m20261128_07],
+  ['20261128_08_exam_reviewers', m20261128_08],
+  ['20261128_09_protect_registrations_and_access_control', m20261128_09],
 ];
 
 export const migrationSource: Knex.MigrationSource<[string, Migration]> = {

@@ -27,10 +27,11 @@ async function reviewTask(instanceId: string) {
 const activityIds = async (instanceId: string) => (await ctx.engine.historicActivities(instanceId)).map((a) => a.activityId);
 
 describe('exam-registration process', () => {
-  it('M15 approve path: pre-check → review (exam-reviewer group, 5-day due date) → outcome recorded → waits for payment', async () => {
-    const { instanceId } = await startCase('p-approve');
+  it("M15 approve path: pre-check → review (the exam's reviewer group, 5-day due date) → outcome recorded → waits for payment", async () => {
+    const { instanceId, registrationNo } = await startCase('p-approve');
     const task = await reviewTask(instanceId);
-    expect(await ctx.engine.candidateGroups(task.id)).toEqual(['exam-reviewer']);
+    const { code } = await ctx.db('registrations as r').join('exams as e', 'e.id', 'r.exam_id').where('r.registration_no', registrationNo).first('e.code');
+    expect(await ctx.engine.candidateGroups(task.id)).toEqual([`exam-reviewer-${code}`]);
     expect(task.formKey).toBe('app:registration-review');
     expect(new Date(task.due!).getTime() - new Date(task.created).getTime()).toBeGreaterThan(4.9 * 86_400_000);
     await ctx.engine.complete(task.id, { reviewDecision: 'approve', reviewComment: null, reviewerUsername: 'reviewer1', reviewerName: '王审核' });

@@ -10,8 +10,11 @@ import type { Db } from './db/knex';
 import type { EngineClient } from './engine/engine-client';
 import { ApiRoutes } from './http/route';
 import { apiNotFound, errorMiddleware } from './http/error-middleware';
+import { csrfProtection } from './http/csrf';
+import { RateLimitStore, rateLimits, signInRules } from './http/rate-limit';
 import { UserRepository } from './auth/user.repository';
 import { AuthService } from './auth/auth.service';
+import { DataScope } from './auth/data-scope';
 import { authRoutes } from './auth/auth.routes';
 import { ExamRepository } from './modules/exams/exam.repository';
 import { examRoutes } from './modules/exams/exam.routes';
@@ -23,15 +26,18 @@ import { ReviewTaskService } from './modules/tasks/review-task.service';
 import { reviewTaskRoutes } from './modules/tasks/review-task.routes';
 import { ProcessDeploymentService } from './modules/processes/process-deployment.service';
 import { processRoutes } from './modules/processes/process.routes';
+import { auditRoutes } from './modules/audit/audit.routes';
 import { HealthService } from './modules/health/health.service';
 import { healthRoutes } from './modules/health/health.routes';
 import type { DocumentService } from './documents/document.service';
+import type { SecurityServices } from './security/security-services';
 
 export interface AppDeps {
   config: Pick<AppConfig, 'sessionSecret' | 'sessionIdleMinutes'> & { databaseUrl: string; secureCookies?: boolean };
   db: Db;
   engine: EngineClient;
   documents: DocumentService;
+  security: SecurityServices;
   log: Logger;
   /** Built console to serve; omitted in API-only tests. */
   webDist?: string;
@@ -48,19 +54,29 @@ export const defaultWebDist = path.join(repoRoot, 'web', 'dist');
 /** Builds the Express application; it listens nowhere, so supertest and the server both use it. */
 export function createApp(deps: AppDeps): BpmApp {
   const { db, engine, log } = deps;
-  const users = new UserRepository(db);
-  const auth = new AuthService(users);
+  const users = new UserRepository(db, deps.security);
+  const auth = new AuthService(users, (username, rows) => {
+    log.error({ username, rows }, 'access-control rows fail their integrity seal');
+    void deps.security.audit
+      .append({ actor: 'system', action: 'integrity.access-control', objectType: 'user', objectId: username, result: 'failure', detail: { rows } })
+      .catch((err: unknown) => log.error({ err }, 'audit append failed'));
+  });
   const exams = new ExamRepository(db);
-  const registrationRepo = new RegistrationRepository(db);
-  const registrations = new RegistrationService(db, registrationRepo, exams, engine);
+  const registrationRepo = new RegistrationRepository(db, deps.security);
+  const scope = new DataScope(db);
+  const registrations = new RegistrationService(db, registrationRepo, exams, engine, scope);
 
-  const routes = new ApiRoutes(async (req) => (req.session.userId ? auth.currentUser(req.session.userId) : null));
+  const routes = new ApiRoutes(
+    async (req) => (req.session.userId ? auth.currentUser(req.session.userId) : null),
+    (entry) => deps.security.audit.append(entry),
+  );
   authRoutes(routes, auth);
   healthRoutes(routes, new HealthService(db, engine));
   examRoutes(routes, exams);
   registrationRoutes(routes, registrations, new RegistrationFormRenderer(deps.documents));
-  reviewTaskRoutes(routes, new ReviewTaskService(engine, registrationRepo));
+  reviewTaskRoutes(routes, new ReviewTaskService(engine, registrationRepo, scope));
   processRoutes(routes, new ProcessDeploymentService(engine));
+  auditRoutes(routes, deps.security.audit);
   routes.define(
     { method: 'get', path: '/openapi.json', summary: 'OpenAPI 接口描述', tag: 'system', access: { public: true } },
     async () => routes.openApiDocument(),
@@ -91,9 +107,13 @@ export function createApp(deps: AppDeps): BpmApp {
   );
 
   const PgStore = connectPgSimple(session);
+  const secureCookies = deps.config.secureCookies ?? false;
+  // CSRF first: a forged request is refused before its body is parsed or its session is loaded.
+  app.use('/api', csrfProtection({ secret: deps.config.sessionSecret, secure: secureCookies }), express.json({ limit: '100kb' }));
+  // Needs the parsed body (per-username limit); counts only failed sign-ins.
+  app.use('/api/auth/login', rateLimits(new RateLimitStore(db, deps.config.sessionSecret), signInRules));
   app.use(
     '/api',
-    express.json({ limit: '100kb' }),
     session({
       name: 'bpm.sid',
       store: new PgStore({ conString: deps.config.databaseUrl, tableName: 'user_sessions', createTableIfMissing: false, pruneSessionInterval: 600 }),
@@ -101,7 +121,7 @@ export function createApp(deps: AppDeps): BpmApp {
       resave: false,
       saveUninitialized: false,
       rolling: true,
-      cookie: { httpOnly: true, sameSite: 'strict', secure: deps.config.secureCookies ?? false, maxAge: deps.config.sessionIdleMinutes * 60_000 },
+      cookie: { httpOnly: true, sameSite: 'strict', secure: secureCookies, maxAge: deps.config.sessionIdleMinutes * 60_000 },
     }),
     routes.router,
     apiNotFound,

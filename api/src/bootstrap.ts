@@ -1,15 +1,18 @@
 import type { Db } from './db/knex';
 import { migrateLatest } from './db/knex';
 import { seedAccessControl, seedDemoAccounts } from './auth/seed';
+import { protectExistingRows } from './security/protect-existing';
+import type { SecurityServices } from './security/security-services';
 import { ExamRepository } from './modules/exams/exam.repository';
 import { seedDemoExam } from './modules/exams/demo-exam';
 
 /** Brings the application database up to date: migrations, default roles, and demo data if asked. */
-export async function prepareDatabase(db: Db, opts: { demoData: boolean }): Promise<void> {
+export async function prepareDatabase(db: Db, security: SecurityServices, opts: { demoData: boolean }): Promise<void> {
   await migrateLatest(db);
-  await seedAccessControl(db);
+  await protectExistingRows(db, security);
+  await seedAccessControl(db, security);
   if (opts.demoData) {
-    await seedDemoAccounts(db);
+    await seedDemoAccounts(db, security);
     await seedDemoExam(db, new ExamRepository(db));
   }
 }

@@ -20,6 +20,11 @@ const envSchema = z.object({
   ENGINE_ADMIN_PASSWORD: z.string().optional(),
   SESSION_SECRET: z.string().min(32).optional(),
   SESSION_IDLE_MINUTES: z.coerce.number().int().positive().default(30),
+  /** `true` behind the TLS proxy: session and CSRF cookies are then sent over HTTPS only. */
+  SECURE_COOKIES: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
   CHROMIUM_PATH: z.string().default('/usr/bin/chromium'),
   PDF_PAGE_POOL: z.coerce.number().int().positive().default(4),
   DEMO_DATA: z
@@ -41,6 +46,7 @@ export interface AppConfig {
   engine: { host: string; port: number; restUrl: string; user: string; password: string };
   sessionSecret: string;
   sessionIdleMinutes: number;
+  secureCookies: boolean;
   chromiumPath: string;
   pdfPagePool: number;
   demoData: boolean;
@@ -88,6 +94,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     sessionSecret: localSecret(e.DATA_DIR, 'session-secret', e.SESSION_SECRET),
     sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
+    secureCookies: e.SECURE_COOKIES,
     chromiumPath: e.CHROMIUM_PATH,
     pdfPagePool: e.PDF_PAGE_POOL,
     demoData: e.DEMO_DATA,

@@ -7,6 +7,7 @@ import type { Db } from './db/knex';
 import type { EngineClient } from './engine/engine-client';
 import { PdfRenderer } from './documents/pdf-renderer';
 import { DocumentService } from './documents/document.service';
+import type { SecurityServices } from './security/security-services';
 
 export interface RunningApi {
   url: string;
@@ -14,17 +15,18 @@ export interface RunningApi {
 }
 
 /** Serves the API and the console on `config.host:config.port`. */
-export async function startApiServer(opts: { config: AppConfig; databaseUrl: string; db: Db; engine: EngineClient; log: Logger }): Promise<RunningApi> {
+export async function startApiServer(opts: { config: AppConfig; databaseUrl: string; db: Db; engine: EngineClient; security: SecurityServices; log: Logger }): Promise<RunningApi> {
   const { config } = opts;
   if (!fs.existsSync(config.chromiumPath)) {
     throw new Error(`Chromium not found at ${config.chromiumPath}: install it (apt-get install chromium) or set CHROMIUM_PATH`);
   }
   const renderer = new PdfRenderer({ poolSize: config.pdfPagePool, executablePath: config.chromiumPath });
   const { app } = createApp({
-    config: { sessionSecret: config.sessionSecret, sessionIdleMinutes: config.sessionIdleMinutes, databaseUrl: opts.databaseUrl },
+    config: { sessionSecret: config.sessionSecret, sessionIdleMinutes: config.sessionIdleMinutes, secureCookies: config.secureCookies, databaseUrl: opts.databaseUrl },
     db: opts.db,
     engine: opts.engine,
     documents: new DocumentService({ renderer }),
+    security: opts.security,
     log: opts.log,
     webDist: defaultWebDist,
   });

@@ -12,6 +12,8 @@ import { DEMO_PASSWORD, demoAccounts } from '../../api/src/auth/seed';
 import { startEmbeddedPostgres, type RunningPostgres } from './postgres';
 import { startEngine, ensureEngineJar, type RunningEngine } from './engine';
 import { ensureWebBuild } from './web-build';
+import { Keyring } from '../../api/src/security/keyring';
+import { createSecurityServices } from '../../api/src/security/security-services';
 import { StartupError, assertPortFree } from './startup-error';
 
 /**
@@ -81,7 +83,8 @@ async function main(): Promise<void> {
     say(`embedded PostgreSQL on 127.0.0.1:${config.pgPort}`);
   }
   db = createDb(appUrl);
-  await prepareDatabase(db, { demoData: config.demoData });
+  const security = createSecurityServices(db, Keyring.fromEnv({ ...process.env, DATA_DIR: config.dataDir }));
+  await prepareDatabase(db, security, { demoData: config.demoData });
 
   await jarReady;
   const engineDb = jdbcFromUrl(engineUrl);
@@ -117,7 +120,7 @@ async function main(): Promise<void> {
 
   await waitForHeartbeat(db, workerId);
   await webReady;
-  api = await startApiServer({ config, databaseUrl: appUrl, db, engine: engineClient, log });
+  api = await startApiServer({ config, databaseUrl: appUrl, db, engine: engineClient, security, log });
 
   const seconds = ((Date.now() - began) / 1000).toFixed(1);
   const accounts = config.demoData ? demoAccounts.map((a) => `    ${a.username.padEnd(14)} ${a.displayName}`).join('\n') : '';

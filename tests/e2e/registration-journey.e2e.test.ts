@@ -26,6 +26,7 @@ beforeAll(async () => {
     db: ctx.db,
     engine: ctx.engine,
     documents: new DocumentService({ renderer: ctx.renderer }),
+    security: ctx.security,
     log: pino({ level: 'silent' }),
     webDist: defaultWebDist,
   });
@@ -60,7 +61,7 @@ const input = (page: Page, testId: string) => page.locator(`[data-test=${testId}
 describe('walking skeleton journey in the browser (M15, M04, U5, U9)', () => {
   it('M15 U9 a candidate applies, a reviewer claims and approves in the inbox, the candidate sees the timeline and downloads the form', async () => {
     const username = `e2e-${Date.now()}`;
-    await new UserRepository(ctx.db).upsertUser({ username, displayName: '陈浏览', kind: 'candidate', passwordHash: await hashPassword('E2e@2026'), bureau: null }, ['candidate']);
+    await new UserRepository(ctx.db, ctx.security).upsertUser({ username, displayName: '陈浏览', kind: 'candidate', passwordHash: await hashPassword('E2e@2026'), bureau: null }, ['candidate']);
     const errors: string[] = [];
 
     // --- the candidate applies ---

@@ -11,6 +11,8 @@ import { startEmbeddedPostgres, ensureDatabases, type RunningPostgres } from '..
 import { startEngine, type RunningEngine } from '../../deploy/local/engine';
 import { startWorkers, type RunningWorkers } from '../../workers/src/worker-process';
 import type { TestEnv } from '../support/test-env';
+import { Keyring } from '../../api/src/security/keyring';
+import { createSecurityServices } from '../../api/src/security/security-services';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -49,7 +51,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   await ensureDatabases(adminUrl, [TEST_APP_DB, TEST_ENGINE_DB]);
 
   const db: Db = createDb(urlFor(TEST_APP_DB), 5);
-  await prepareDatabase(db, { demoData: true });
+  const keyringDir = path.join(dataDir, 'keys');
+  const security = createSecurityServices(db, Keyring.open(keyringDir));
+  await prepareDatabase(db, security, { demoData: true });
 
   const engineDb = jdbcFromUrl(urlFor(TEST_ENGINE_DB));
   const engineUser = 'operaton';
@@ -76,6 +80,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     engineUser,
     enginePassword,
     workerId: 'test-workers',
+    security,
     log: pino({ level: 'warn' }),
     asyncResponseTimeoutMs: 2_000,
   });
@@ -86,6 +91,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     engineUser,
     enginePassword,
     dataDir,
+    keyringDir,
   };
   project.provide('testEnv', testEnv);
 

@@ -7,6 +7,9 @@ import { EngineClient } from '../../api/src/engine/engine-client';
 import { PdfRenderer } from '../../api/src/documents/pdf-renderer';
 import { DocumentService } from '../../api/src/documents/document.service';
 import { DEMO_PASSWORD } from '../../api/src/auth/seed';
+import { Keyring } from '../../api/src/security/keyring';
+import { createSecurityServices, type SecurityServices } from '../../api/src/security/security-services';
+import { CSRF_COOKIE, CSRF_HEADER } from '../../api/src/http/csrf';
 
 /** What the global setup started, handed to every test file. */
 export interface TestEnv {
@@ -15,6 +18,8 @@ export interface TestEnv {
   engineUser: string;
   enginePassword: string;
   dataDir: string;
+  /** The run's keys: the workers of the global setup and every test file share them. */
+  keyringDir: string;
 }
 
 export interface TestContext {
@@ -23,6 +28,7 @@ export interface TestContext {
   engine: EngineClient;
   app: BpmApp;
   renderer: PdfRenderer;
+  security: SecurityServices;
   close(): Promise<void>;
 }
 
@@ -32,11 +38,13 @@ export function createTestContext(): TestContext {
   const db = createDb(env.databaseUrl, 5);
   const engine = new EngineClient(env.engineRestUrl, env.engineUser, env.enginePassword);
   const renderer = new PdfRenderer({ poolSize: 2 });
+  const security = createSecurityServices(db, Keyring.open(env.keyringDir));
   const app = createApp({
     config: { sessionSecret: 'test-session-secret-test-session-secret', sessionIdleMinutes: 30, databaseUrl: env.databaseUrl },
     db,
     engine,
     documents: new DocumentService({ renderer }),
+    security,
     log: pino({ level: 'silent' }),
   });
   return {
@@ -45,6 +53,7 @@ export function createTestContext(): TestContext {
     engine,
     app,
     renderer,
+    security,
     close: async () => {
       await renderer.close();
       await db.destroy();
@@ -52,9 +61,30 @@ export function createTestContext(): TestContext {
   };
 }
 
-/** A supertest agent signed in as a demo account (cookies kept across calls). */
-export async function signIn(app: BpmApp, username: string, password = DEMO_PASSWORD): Promise<supertest.Agent> {
+/** The CSRF token cookie an agent holds (supertest serves the app on 127.0.0.1). */
+export function csrfTokenOf(agent: supertest.Agent): string | undefined {
+  return agent.jar.getCookie(CSRF_COOKIE, { domain: '127.0.0.1', path: '/', secure: false, script: true })?.value;
+}
+
+/**
+ * A supertest agent that behaves like the console: it fetches the CSRF cookie first and echoes it in
+ * `X-CSRF-Token` on every state-changing call (read at call time, so a renewed cookie is followed).
+ * Not signed in; for anonymous calls that must pass the CSRF check (sign-in, 401 checks).
+ */
+export async function apiAgent(app: BpmApp): Promise<supertest.Agent> {
   const agent = supertest.agent(app.app);
+  const res = await agent.get('/api/auth/csrf');
+  if (res.status !== 204 || !csrfTokenOf(agent)) throw new Error(`no CSRF cookie from GET /api/auth/csrf: ${res.status}`);
+  for (const method of ['post', 'put', 'patch', 'delete', 'del'] as const) {
+    const plain = agent[method].bind(agent);
+    agent[method] = (url: string) => plain(url).set(CSRF_HEADER, csrfTokenOf(agent) ?? '');
+  }
+  return agent;
+}
+
+/** A supertest agent signed in as a demo account (cookies kept across calls, CSRF header sent). */
+export async function signIn(app: BpmApp, username: string, password = DEMO_PASSWORD): Promise<supertest.Agent> {
+  const agent = await apiAgent(app);
   const res = await agent.post('/api/auth/login').send({ username, password });
   if (res.status !== 200) throw new Error(`sign-in of ${username} failed: ${res.status} ${JSON.stringify(res.body)}`);
   return agent;
@@ -84,7 +114,7 @@ export async function newCandidate(ctx: TestContext, label: string): Promise<{ a
   const { UserRepository } = await import('../../api/src/auth/user.repository');
   const { hashPassword } = await import('../../api/src/auth/password');
   const username = `t-${label}-${process.pid}-${++counter}-${Date.now() % 100000}`.slice(0, 60);
-  await new UserRepository(ctx.db).upsertUser({ username, displayName: `测试${counter}`, kind: 'candidate', passwordHash: await hashPassword('Test@2026'), bureau: null }, ['candidate']);
+  await new UserRepository(ctx.db, ctx.security).upsertUser({ username, displayName: `测试${counter}`, kind: 'candidate', passwordHash: await hashPassword('Test@2026'), bureau: null }, ['candidate']);
   return { agent: await signIn(ctx.app, username, 'Test@2026'), username };
 }
 

@@ -2,6 +2,8 @@ import pino from 'pino';
 import { loadConfig } from '../../api/src/config';
 import { createDb } from '../../api/src/db/knex';
 import { startWorkers } from './worker-process';
+import { Keyring } from '../../api/src/security/keyring';
+import { createSecurityServices } from '../../api/src/security/security-services';
 
 /** The worker process: runs every topic handler until SIGINT/SIGTERM, then shuts down gracefully. */
 const config = loadConfig();
@@ -13,6 +15,7 @@ if (!databaseUrl) {
 }
 const db = createDb(databaseUrl, 5);
 const workers = startWorkers({
+  security: createSecurityServices(db, Keyring.fromEnv({ ...process.env, DATA_DIR: config.dataDir })),
   db,
   engineRestUrl: config.engine.restUrl,
   engineUser: config.engine.user,

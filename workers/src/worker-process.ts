@@ -2,6 +2,7 @@ import pino, { type Logger } from 'pino';
 import type { Db } from '../../api/src/db/knex';
 import { EngineClient } from '../../api/src/engine/engine-client';
 import { TaskClient } from './task-client';
+import type { SecurityServices } from '../../api/src/security/security-services';
 import { buildHandlers } from './handlers/index';
 import { startHeartbeat } from './heartbeat';
 
@@ -11,6 +12,7 @@ export interface WorkerProcessOptions {
   engineUser: string;
   enginePassword: string;
   workerId: string;
+  security: SecurityServices;
   log?: Logger;
   asyncResponseTimeoutMs?: number;
 }
@@ -32,7 +34,7 @@ export function startWorkers(o: WorkerProcessOptions): RunningWorkers {
     log,
     ...(o.asyncResponseTimeoutMs !== undefined ? { asyncResponseTimeoutMs: o.asyncResponseTimeoutMs } : {}),
   });
-  for (const handler of buildHandlers(o.db, engine)) client.register(handler);
+  for (const handler of buildHandlers(o.db, engine, o.security)) client.register(handler);
   const stopHeartbeat = startHeartbeat(o.db, o.workerId, client.subscribedTopics, 10_000, (err) => log.warn({ err }, 'heartbeat failed'));
   client.start();
   log.info({ workerId: o.workerId, topics: client.subscribedTopics }, 'workers started');

@@ -22,7 +22,16 @@ function establishSession(req: Request, userId: number): Promise<void> {
 
 export function authRoutes(api: ApiRoutes, auth: AuthService): void {
   api.define(
-    { method: 'post', path: '/auth/login', summary: '工作人员及演示账号登录', tag: 'auth', access: { public: true }, body: loginRequest, response: currentUser },
+    {
+      method: 'post',
+      path: '/auth/login',
+      summary: '工作人员及演示账号登录',
+      tag: 'auth',
+      access: { public: true },
+      body: loginRequest,
+      response: currentUser,
+      audit: { action: 'auth.login', objectType: 'user', objectId: (v) => v.body?.username, actor: (v) => v.body?.username },
+    },
     async ({ req, body }) => {
       const user = await auth.login(body);
       await establishSession(req, user.id);
@@ -30,8 +39,16 @@ export function authRoutes(api: ApiRoutes, auth: AuthService): void {
     },
   );
   api.define(
-    { method: 'post', path: '/auth/logout', summary: '退出登录', tag: 'auth', access: { public: true }, status: 204 },
+    { method: 'post', path: '/auth/logout', summary: '退出登录', tag: 'auth', access: { public: true }, status: 204, audit: { action: 'auth.logout' } },
     ({ req }) => new Promise<void>((resolve, reject) => req.session.destroy((err) => (err ? reject(err) : resolve()))),
+  );
+  api.define(
+    // The CSRF middleware sets the token cookie on this (as on any API) response; this route exists so
+    // that a client can get one without side effects before its first state-changing call.
+    { method: 'get', path: '/auth/csrf', summary: '获取防跨站请求伪造令牌（Cookie bpm.csrf）', tag: 'auth', access: { public: true }, status: 204 },
+    async ({ res }) => {
+      res.set('cache-control', 'no-store');
+    },
   );
   api.define(
     { method: 'get', path: '/auth/me', summary: '当前登录用户、角色与权限', tag: 'auth', access: { authenticated: true }, response: currentUser },

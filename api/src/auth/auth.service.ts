@@ -13,7 +13,11 @@ const LOCK_AFTER_FAILURES = 5;
 const LOCK_MINUTES = 15;
 
 export class AuthService {
-  constructor(private readonly users: UserRepository) {}
+  constructor(
+    private readonly users: UserRepository,
+    /** Told when role or permission rows of a user fail their seal (they then grant nothing). */
+    private readonly onTamperedAccessControl: (username: string, rows: number) => void = () => {},
+  ) {}
 
   /** Password sign-in; repeated failures lock the account for a while (等保: 登录失败处理). */
   async login(input: LoginRequest): Promise<CurrentUser> {
@@ -33,7 +37,8 @@ export class AuthService {
   async currentUser(userId: number): Promise<CurrentUser | null> {
     const user = await this.users.findById(userId);
     if (!user || !user.enabled) return null;
-    const { roles, permissions } = await this.users.rolesAndPermissions(userId);
+    const { roles, permissions, tampered } = await this.users.rolesAndPermissions(userId);
+    if (tampered > 0) this.onTamperedAccessControl(user.username, tampered);
     const bureau = roles.map((r: RoleCode) => roleBureau[r]).find((b) => b !== undefined) ?? null;
     return { id: user.id, username: user.username, displayName: user.display_name, roles, permissions, bureau };
   }

@@ -21,8 +21,3 @@ export const roleBureau: Partial<Record<RoleCode, BureauCode>> = {
   'approver-zjw': 'zjw',
   'approver-jtw': 'jtw',
 };
-
-/** Engine candidate group of each role that works on user tasks. */
-export const roleEngineGroup: Partial<Record<RoleCode, string>> = {
-  'exam-reviewer': 'exam-reviewer',
-};

@@ -3,14 +3,22 @@ import type { RoleCode } from '../contracts/auth';
 import { roleCatalogue, roleBureau } from './role-catalogue';
 import { hashPassword } from './password';
 import { UserRepository } from './user.repository';
+import type { SecurityServices } from '../security/security-services';
+import { rolePermissionSeal } from '../security/security-specs';
 
 /** Writes the default roles and their permissions where they are missing; existing assignments are left as administered. */
-export async function seedAccessControl(db: Db): Promise<void> {
+export async function seedAccessControl(db: Db, security: SecurityServices): Promise<void> {
   await db.transaction(async (trx) => {
     for (const [code, role] of Object.entries(roleCatalogue)) {
       const inserted = await trx('roles').insert({ code, name: role.name }).onConflict('code').ignore().returning('code');
       if (inserted.length) {
-        await trx('role_permissions').insert(role.permissions.map((permission_code) => ({ role_code: code, permission_code })));
+        await trx('role_permissions').insert(
+          role.permissions.map((permission_code) => ({
+            role_code: code,
+            permission_code,
+            row_mac: security.seal.seal('role_permissions', rolePermissionSeal.fields({ role_code: code, permission_code })),
+          })),
+        );
       }
     }
   });
@@ -32,8 +40,8 @@ export const demoAccounts: Array<{ username: string; displayName: string; kind: 
   { username: 'sysadmin', displayName: '冯管理', kind: 'staff', role: 'system-admin' },
 ];
 
-export async function seedDemoAccounts(db: Db): Promise<void> {
-  const users = new UserRepository(db);
+export async function seedDemoAccounts(db: Db, security: SecurityServices): Promise<void> {
+  const users = new UserRepository(db, security);
   const existing = new Set((await db('users').whereIn('username', demoAccounts.map((a) => a.username)).pluck('username')) as string[]);
   for (const account of demoAccounts.filter((a) => !existing.has(a.username))) {
     await users.upsertUser(

@@ -1,5 +1,7 @@
 import type { Db } from '../db/knex';
 import type { PermissionCode, RoleCode } from '../contracts/auth';
+import type { SecurityServices } from '../security/security-services';
+import { rolePermissionSeal, userRoleSeal } from '../security/security-specs';
 
 export interface UserRow {
   id: number;
@@ -13,8 +15,12 @@ export interface UserRow {
   locked_until: Date | null;
 }
 
+/** Users and their roles; role assignments are access-control data and carry SM3-HMAC seals. */
 export class UserRepository {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly security: SecurityServices,
+  ) {}
 
   findByUsername(username: string): Promise<UserRow | undefined> {
     return this.db<UserRow>('users').where({ username }).first();
@@ -24,15 +30,30 @@ export class UserRepository {
     return this.db<UserRow>('users').where({ id }).first();
   }
 
-  /** Roles and the union of their permissions, in one query. */
-  async rolesAndPermissions(userId: number): Promise<{ roles: RoleCode[]; permissions: PermissionCode[] }> {
-    const rows: Array<{ role_code: RoleCode; permission_code: PermissionCode | null }> = await this.db('user_roles as ur')
+  /**
+   * Roles and the union of their permissions, in one query. A role or permission row whose seal
+   * fails grants nothing (fail closed); `tampered` counts them for the audit log.
+   */
+  async rolesAndPermissions(userId: number): Promise<{ roles: RoleCode[]; permissions: PermissionCode[]; tampered: number }> {
+    const rows: Array<{ user_id: number; role_code: RoleCode; ur_mac: string | null; permission_code: PermissionCode | null; rp_mac: string | null }> = await this.db('user_roles as ur')
       .leftJoin('role_permissions as rp', 'rp.role_code', 'ur.role_code')
       .where('ur.user_id', userId)
-      .select('ur.role_code', 'rp.permission_code');
-    const roles = [...new Set(rows.map((r) => r.role_code))].sort();
-    const permissions = [...new Set(rows.flatMap((r) => (r.permission_code ? [r.permission_code] : [])))].sort();
-    return { roles, permissions };
+      .select('ur.user_id', 'ur.role_code', 'ur.row_mac as ur_mac', 'rp.permission_code', 'rp.row_mac as rp_mac');
+    const { seal } = this.security;
+    const tampered = new Set<string>();
+    const roles = new Set<RoleCode>();
+    const permissions = new Set<PermissionCode>();
+    for (const r of rows) {
+      if (!seal.verify('user_roles', userRoleSeal.fields(r), r.ur_mac)) {
+        tampered.add(`user_roles:${r.role_code}`);
+        continue;
+      }
+      roles.add(r.role_code);
+      if (r.permission_code === null) continue;
+      if (seal.verify('role_permissions', rolePermissionSeal.fields(r), r.rp_mac)) permissions.add(r.permission_code);
+      else tampered.add(`role_permissions:${r.role_code}:${r.permission_code}`);
+    }
+    return { roles: [...roles].sort(), permissions: [...permissions].sort(), tampered: tampered.size };
   }
 
   async recordFailedLogin(id: number, lockAfter: number, lockMinutes: number): Promise<void> {
@@ -61,7 +82,7 @@ export class UserRepository {
       const id = row!.id;
       if (roles.length) {
         await trx('user_roles')
-          .insert(roles.map((role_code) => ({ user_id: id, role_code })))
+          .insert(roles.map((role_code) => ({ user_id: id, role_code, row_mac: this.security.seal.seal('user_roles', userRoleSeal.fields({ user_id: id, role_code })) })))
           .onConflict(['user_id', 'role_code'])
           .ignore();
       }

@@ -1,12 +1,19 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { DomainError, notFound } from './errors';
+import { TamperedRecordError } from '../security/security.errors';
 
 /** The one place where errors become HTTP responses. */
 export function errorMiddleware(log: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
     if (err instanceof DomainError) {
       res.status(err.status).json(err.toBody());
+      return;
+    }
+    if (err instanceof TamperedRecordError) {
+      // A row altered outside the application: refuse it, tell the operators, name no data.
+      log.error({ table: err.table, key: err.key, url: req.originalUrl }, 'record fails its integrity seal');
+      res.status(500).json({ code: 'INTEGRITY', message: '数据完整性校验失败，已记录并通知管理员' });
       return;
     }
     // body-parser errors carry a status and a type (malformed JSON, too large).

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import supertest from 'supertest';
 import type { Router } from 'express';
-import { createTestContext, signIn, type TestContext } from '../../../tests/support/test-env';
+import { apiAgent, createTestContext, signIn, type TestContext } from '../../../tests/support/test-env';
 
 let ctx: TestContext;
 beforeAll(() => {
@@ -10,7 +10,7 @@ beforeAll(() => {
 afterAll(() => ctx.close());
 
 /** Routes that anyone may call; every other route must demand a session or a permission. */
-const PUBLIC_ROUTES = ['POST /auth/login', 'POST /auth/logout', 'GET /health', 'GET /openapi.json'];
+const PUBLIC_ROUTES = ['POST /auth/login', 'POST /auth/logout', 'GET /auth/csrf', 'GET /health', 'GET /openapi.json'];
 
 interface Layer {
   route?: { path: string; methods: Record<string, boolean> };
@@ -36,7 +36,8 @@ describe('route guards (S1)', () => {
   });
 
   it('S1 every non-public route answers 401 without a session', async () => {
-    const anonymous = supertest(ctx.app.app);
+    // With the CSRF token, so that the session check is what answers.
+    const anonymous = await apiAgent(ctx.app);
     for (const r of ctx.app.routes.declared.filter((d) => !('public' in d.access))) {
       const path = `/api${r.path.replace(':registrationNo', 'BM202601000001').replace(':id', '00000000-0000-0000-0000-000000000000')}`;
       const res = await anonymous[r.method](path).send({});
@@ -57,8 +58,8 @@ describe('route guards (S1)', () => {
     const { UserRepository } = await import('../auth/user.repository');
     const { hashPassword } = await import('../auth/password');
     const username = `lock-${Date.now()}`;
-    await new UserRepository(ctx.db).upsertUser({ username, displayName: '锁定测试', kind: 'staff', passwordHash: await hashPassword('Right@2026'), bureau: null }, ['exam-reviewer']);
-    const anonymous = supertest(ctx.app.app);
+    await new UserRepository(ctx.db, ctx.security).upsertUser({ username, displayName: '锁定测试', kind: 'staff', passwordHash: await hashPassword('Right@2026'), bureau: null }, ['exam-reviewer']);
+    const anonymous = await apiAgent(ctx.app);
     for (let i = 0; i < 5; i++) {
       const res = await anonymous.post('/api/auth/login').send({ username, password: 'wrong' });
       expect(res.status).toBe(401);
@@ -108,6 +109,7 @@ describe('API description and health', () => {
       db: ctx.db,
       engine: new EngineClient('http://127.0.0.1:9/engine-rest', 'u', 'p', 2_000),
       documents: undefined as never,
+      security: ctx.security,
       log: pino({ level: 'silent' }),
     });
     const res = await supertest(app).get('/api/health');
@@ -117,7 +119,7 @@ describe('API description and health', () => {
   });
 
   it('unknown API paths and malformed JSON get a Chinese error', async () => {
-    const anonymous = supertest(ctx.app.app);
+    const anonymous = await apiAgent(ctx.app);
     expect((await anonymous.get('/api/nope')).body).toEqual({ code: 'NOT_FOUND', message: '接口不存在' });
     const bad = await anonymous.post('/api/auth/login').set('content-type', 'application/json').send('{"username":');
     expect(bad.status).toBe(400);

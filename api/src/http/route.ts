@@ -3,7 +3,8 @@ import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-ope
 import { z, type ZodType } from 'zod';
 import type { CurrentUser, PermissionCode } from '../contracts/auth';
 import { apiError } from '../contracts/errors';
-import { forbidden, unauthenticated } from './errors';
+import { DomainError, forbidden, unauthenticated } from './errors';
+import type { AuditEntryInput } from '../security/audit-log';
 import { parseInput } from './validate';
 
 /** Who may call a route. Every route declares one; `public` routes are an explicit, reviewed list. */
@@ -24,7 +25,28 @@ export interface RouteSpec<B extends ZodType | undefined, Q extends ZodType | un
   /** JSON response schema, or a content type when the handler writes the response itself. */
   response?: ZodType | { contentType: string };
   status?: 200 | 201 | 204;
+  /** Writes an entry to the security audit log for every call, successful or not (等保: 安全审计). */
+  audit?: RouteAudit<Infer<B>, Infer<Q>, Infer<P>>;
 }
+
+export interface RouteAudit<B, Q, P> {
+  /** Dotted verb, e.g. `registration.create`. */
+  action: string;
+  objectType?: string;
+  /** The object acted on; `result` is undefined when the call failed. */
+  objectId?: (ctx: AuditView<B, Q, P>, result: unknown) => string | number | null | undefined;
+  /** Who acts when nobody is signed in yet (sign-in: the username given). */
+  actor?: (ctx: AuditView<B, Q, P>) => string | undefined;
+}
+
+/** What an audit rule may read of a call: the parsed input, when parsing got that far. */
+export interface AuditView<B, Q, P> {
+  body: B | undefined;
+  query: Q | undefined;
+  params: P | undefined;
+}
+
+export type AuditSink = (entry: AuditEntryInput) => Promise<unknown>;
 
 type Infer<T> = T extends ZodType ? z.infer<T> : undefined;
 
@@ -56,7 +78,10 @@ export class ApiRoutes {
   readonly registry = new OpenAPIRegistry();
   readonly declared: DeclaredRoute[] = [];
 
-  constructor(private readonly resolveUser: UserResolver) {}
+  constructor(
+    private readonly resolveUser: UserResolver,
+    private readonly audit: AuditSink,
+  ) {}
 
   define<B extends ZodType | undefined = undefined, Q extends ZodType | undefined = undefined, P extends ZodType | undefined = undefined>(
     spec: RouteSpec<B, Q, P>,
@@ -66,23 +91,57 @@ export class ApiRoutes {
     this.describe(spec);
     this.router[spec.method](spec.path, async (req, res) => {
       const user = await this.resolveUser(req);
-      if (!('public' in spec.access)) {
-        if (!user) throw unauthenticated();
-        if ('permission' in spec.access && !user.permissions.includes(spec.access.permission)) throw forbidden();
+      const view: AuditView<Infer<B>, Infer<Q>, Infer<P>> = { body: undefined, query: undefined, params: undefined };
+      try {
+        if (!('public' in spec.access)) {
+          if (!user) throw unauthenticated();
+          if ('permission' in spec.access && !user.permissions.includes(spec.access.permission)) throw forbidden();
+        }
+        view.params = (spec.params ? parseInput(spec.params, req.params) : undefined) as Infer<P>;
+        view.query = (spec.query ? parseInput(spec.query, req.query) : undefined) as Infer<Q>;
+        view.body = (spec.body ? parseInput(spec.body, req.body ?? {}) : undefined) as Infer<B>;
+        const ctx = { req, res, user: user as CurrentUser, body: view.body as Infer<B>, query: view.query as Infer<Q>, params: view.params as Infer<P> };
+        const result = await handler(ctx);
+        if (spec.audit) await this.record(spec.audit, view, req, user, 'success', result);
+        if (res.headersSent) return;
+        const status = spec.status ?? 200;
+        if (status === 204) res.status(204).end();
+        else res.status(status).json(result);
+      } catch (err) {
+        const denied = err instanceof DomainError && err.status === 403;
+        if (spec.audit || denied) {
+          const rule = spec.audit ?? { action: 'access.denied' };
+          const detail = { route: `${spec.method.toUpperCase()} ${spec.path}`, code: err instanceof DomainError ? err.code : 'INTERNAL' };
+          await this.record(rule, view, req, user, denied ? 'denied' : 'failure', undefined, detail);
+        }
+        throw err;
       }
-      const ctx = {
-        req,
-        res,
-        user: user as CurrentUser,
-        body: (spec.body ? parseInput(spec.body, req.body ?? {}) : undefined) as Infer<B>,
-        query: (spec.query ? parseInput(spec.query, req.query) : undefined) as Infer<Q>,
-        params: (spec.params ? parseInput(spec.params, req.params) : undefined) as Infer<P>,
-      };
-      const result = await handler(ctx);
-      if (res.headersSent) return;
-      const status = spec.status ?? 200;
-      if (status === 204) res.status(204).end();
-      else res.status(status).json(result);
+    });
+  }
+
+  private async record<B, Q, P>(
+    rule: RouteAudit<B, Q, P>,
+    view: AuditView<B, Q, P>,
+    req: Request,
+    user: CurrentUser | null,
+    result: 'success' | 'failure' | 'denied',
+    value: unknown,
+    detail?: Record<string, unknown>,
+  ): Promise<void> {
+    let objectId: string | number | null | undefined;
+    try {
+      objectId = rule.objectId?.(view, value);
+    } catch {
+      objectId = undefined; // the input did not parse far enough to name the object
+    }
+    await this.audit({
+      actor: user?.username ?? rule.actor?.(view) ?? 'anonymous',
+      action: rule.action,
+      objectType: rule.objectType ?? null,
+      objectId: objectId ?? null,
+      ip: req.ip ?? null,
+      result,
+      ...(detail ? { detail } : {}),
     });
   }
 

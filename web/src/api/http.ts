@@ -38,10 +38,39 @@ function isAuthCall(path: string): boolean {
   return path.startsWith('/api/auth/');
 }
 
-/** The one place that talks to the network; request headers (a CSRF token later) are added here. */
+// Double-submit CSRF (api/src/http/csrf.ts): the API sets this cookie, which only our own pages can
+// read, and refuses state-changing calls that do not echo it in the header.
+const CSRF_COOKIE = 'bpm.csrf';
+const CSRF_HEADER = 'X-CSRF-Token';
+
+function csrfToken(): string | undefined {
+  for (const part of document.cookie.split(';')) {
+    const [name, ...value] = part.trim().split('=');
+    if (name === CSRF_COOKIE) return decodeURIComponent(value.join('='));
+  }
+  return undefined;
+}
+
+/** The token, asking the API for one first if this browser has none yet. */
+async function ensureCsrfToken(): Promise<string | undefined> {
+  const existing = csrfToken();
+  if (existing) return existing;
+  try {
+    await fetch('/api/auth/csrf', { credentials: 'same-origin' });
+  } catch {
+    throw new ApiRequestError(0, { code: 'NETWORK_ERROR', message: messages.network });
+  }
+  return csrfToken();
+}
+
+/** The one place that talks to the network; the CSRF header is added here. */
 async function send(method: Method, path: string, body: unknown): Promise<Response> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   const init: RequestInit = { method, headers, credentials: 'same-origin' };
+  if (method !== 'GET') {
+    const token = await ensureCsrfToken();
+    if (token) headers[CSRF_HEADER] = token;
+  }
   if (body !== undefined) {
     headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body);
@@ -63,7 +92,12 @@ async function errorFrom(response: Response): Promise<ApiRequestError> {
 }
 
 async function request(method: Method, path: string, body?: unknown): Promise<Response> {
-  const response = await send(method, path, body);
+  let response = await send(method, path, body);
+  // A refused token (cookie lost or minted under an older secret) came back with a fresh cookie: once more.
+  if (response.status === 403 && method !== 'GET') {
+    const error = await errorFrom(response.clone());
+    if (error.code === 'CSRF') response = await send(method, path, body);
+  }
   if (response.ok) return response;
   const error = await errorFrom(response);
   if (response.status === 401 && !isAuthCall(path)) onUnauthorized?.();

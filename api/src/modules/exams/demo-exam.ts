@@ -1,5 +1,6 @@
 import type { ExamRepository } from './exam.repository';
 import type { Db } from '../../db/knex';
+import { DataScope } from '../../auth/data-scope';
 
 /** A published exam open for registration, so a demo installation can be tried at once. */
 export async function seedDemoExam(db: Db, exams: ExamRepository, now = new Date()): Promise<void> {
@@ -7,7 +8,7 @@ export async function seedDemoExam(db: Db, exams: ExamRepository, now = new Date
   if (existing) return;
   const year = now.getFullYear();
   const day = 24 * 3600 * 1000;
-  await exams.create(
+  const examId = await exams.create(
     {
       code: `${year}01`,
       name: `${year}年度上海市初级注册安全工程师职业资格考试`,
@@ -19,4 +20,7 @@ export async function seedDemoExam(db: Db, exams: ExamRepository, now = new Date
     },
     ['chemical', 'metallurgy', 'construction', 'road-transport', 'other'],
   );
+  // The demo reviewers review this exam.
+  const scope = new DataScope(db);
+  for (const id of (await db('users').whereIn('username', ['reviewer1', 'reviewer2']).pluck('id')) as number[]) await scope.assignReviewer(examId, id);
 }

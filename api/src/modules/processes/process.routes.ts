@@ -17,6 +17,7 @@ export function processRoutes(api: ApiRoutes, deployments: ProcessDeploymentServ
       access: { permission: 'process:deploy' },
       response: deploymentSummary,
       status: 201,
+      audit: { action: 'process.deploy', objectType: 'deployment', objectId: (_v, r) => (r as { deploymentId?: string } | undefined)?.deploymentId },
     },
     () => deployments.deployDirectory(),
   );

@@ -1,6 +1,8 @@
 import type { Knex } from 'knex';
 import type { Db } from '../../db/knex';
 import type { EducationLevel, LevelCode, RegistrationStatus } from '../../contracts/registration';
+import type { SecurityServices } from '../../security/security-services';
+import { registrationSeal } from '../../security/security-specs';
 
 export interface RegistrationRow {
   id: number;
@@ -47,8 +49,28 @@ export type NewRegistration = Omit<
   'id' | 'precheck_passed' | 'precheck_message' | 'review_comment' | 'reviewed_by' | 'reviewed_at' | 'process_instance_id' | 'submitted_at' | 'updated_at' | 'safety_work_years'
 > & { safety_work_years: number };
 
+type StatusChanges = Partial<Pick<RegistrationRow, 'status' | 'precheck_passed' | 'precheck_message' | 'review_comment' | 'reviewed_by' | 'reviewed_at' | 'process_instance_id'>>;
+
+/**
+ * Registrations as the domain sees them (ID and phone numbers in clear). At rest the two are SM4
+ * ciphertext with a blind index on the ID number, and every row carries an SM3-HMAC seal: written
+ * with each change, verified on each read, so a row altered outside the application is refused.
+ */
 export class RegistrationRepository {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly security: SecurityServices,
+  ) {}
+
+  /** Verifies a stored row and returns it with its personal fields decrypted. */
+  private open<T extends RegistrationRow & { row_mac?: string | null }>(stored: T): T {
+    this.security.seal.assertIntact('registrations', stored.id, registrationSeal.fields({ ...stored } as Record<string, unknown>), stored.row_mac);
+    return { ...stored, id_number: this.security.cipher.decrypt(stored.id_number), phone: this.security.cipher.decrypt(stored.phone) };
+  }
+
+  private sealOf(stored: Record<string, unknown>): string {
+    return this.security.seal.seal('registrations', registrationSeal.fields(stored));
+  }
 
   private detailQuery(q: Db | Knex.Transaction = this.db) {
     return q<RegistrationDetailRow>('registrations as r')
@@ -57,22 +79,25 @@ export class RegistrationRepository {
       .select('r.*', 'e.name as exam_name', 'e.code as exam_code', 'm.name as major_name');
   }
 
-  findByNo(registrationNo: string): Promise<RegistrationDetailRow | undefined> {
-    return this.detailQuery().where('r.registration_no', registrationNo).first();
+  async findByNo(registrationNo: string): Promise<RegistrationDetailRow | undefined> {
+    const row = await this.detailQuery().where('r.registration_no', registrationNo).first();
+    return row && this.open(row);
   }
 
-  listByUser(userId: number): Promise<RegistrationDetailRow[]> {
-    return this.detailQuery().where('r.user_id', userId).orderBy('r.submitted_at', 'desc');
+  async listByUser(userId: number): Promise<RegistrationDetailRow[]> {
+    return (await this.detailQuery().where('r.user_id', userId).orderBy('r.submitted_at', 'desc')).map((r) => this.open(r));
   }
 
-  listByProcessInstances(ids: string[]): Promise<RegistrationDetailRow[]> {
-    return ids.length ? this.detailQuery().whereIn('r.process_instance_id', ids) : Promise.resolve([]);
+  async listByProcessInstances(ids: string[]): Promise<RegistrationDetailRow[]> {
+    return ids.length ? (await this.detailQuery().whereIn('r.process_instance_id', ids)).map((r) => this.open(r)) : [];
   }
 
+  /** Exact match on the ID number goes through its blind index. */
   findExisting(examId: number, userId: number, idNumber: string): Promise<{ registration_no: string } | undefined> {
+    const idx = this.security.index('id-number', idNumber);
     return this.db('registrations')
       .where({ exam_id: examId })
-      .andWhere((q) => q.where({ user_id: userId }).orWhere({ id_number: idNumber }))
+      .andWhere((q) => q.where({ user_id: userId }).orWhere({ id_number_idx: idx }))
       .first('registration_no');
   }
 
@@ -88,26 +113,45 @@ export class RegistrationRepository {
   }
 
   async insert(trx: Knex.Transaction, row: NewRegistration): Promise<number> {
-    const [inserted] = await trx('registrations').insert(row).returning<Array<{ id: number }>>('id');
+    const stored = {
+      ...row,
+      id_number: this.security.cipher.encrypt(row.id_number),
+      id_number_idx: this.security.index('id-number', row.id_number),
+      phone: this.security.cipher.encrypt(row.phone),
+      submitted_at: new Date(),
+      precheck_passed: null,
+      precheck_message: null,
+      review_comment: null,
+      reviewed_by: null,
+      reviewed_at: null,
+      process_instance_id: null,
+    };
+    const [inserted] = await trx('registrations')
+      .insert({ ...stored, row_mac: this.sealOf(stored) })
+      .returning<Array<{ id: number }>>('id');
     return inserted!.id;
   }
 
+  /** Applies changes to a verified row under a row lock and re-seals it. */
+  private async change(trx: Knex.Transaction, where: { id: number } | { registration_no: string }, from: RegistrationStatus[] | null, changes: StatusChanges): Promise<boolean> {
+    const stored = await trx('registrations').where(where).forUpdate().first();
+    if (!stored) return false;
+    this.security.seal.assertIntact('registrations', stored.id, registrationSeal.fields(stored), stored.row_mac);
+    if (from && !from.includes(stored.status)) return false;
+    const next = { ...stored, ...changes };
+    await trx('registrations')
+      .where({ id: stored.id })
+      .update({ ...changes, row_mac: this.sealOf(next), updated_at: trx.fn.now() });
+    return true;
+  }
+
   async setProcessInstance(trx: Knex.Transaction, id: number, processInstanceId: string): Promise<void> {
-    await trx('registrations').where({ id }).update({ process_instance_id: processInstanceId });
+    await this.change(trx, { id }, null, { process_instance_id: processInstanceId });
   }
 
   /** Moves a registration from one status to another; returns false when it was not in `from` (already done). */
-  async transition(
-    trx: Knex.Transaction,
-    registrationNo: string,
-    from: RegistrationStatus[],
-    changes: Partial<Pick<RegistrationRow, 'status' | 'precheck_passed' | 'precheck_message' | 'review_comment' | 'reviewed_by' | 'reviewed_at'>>,
-  ): Promise<boolean> {
-    const count = await trx('registrations')
-      .where({ registration_no: registrationNo })
-      .whereIn('status', from)
-      .update({ ...changes, updated_at: trx.fn.now() });
-    return count > 0;
+  transition(trx: Knex.Transaction, registrationNo: string, from: RegistrationStatus[], changes: StatusChanges): Promise<boolean> {
+    return this.change(trx, { registration_no: registrationNo }, from, changes);
   }
 
   /** Appends a timeline event once per idempotency key. */

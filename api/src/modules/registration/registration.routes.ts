@@ -17,6 +17,7 @@ export function registrationRoutes(api: ApiRoutes, registrations: RegistrationSe
       body: createRegistrationRequest,
       response: registrationView,
       status: 201,
+      audit: { action: 'registration.create', objectType: 'registration', objectId: (_v, r) => (r as { registrationNo?: string } | undefined)?.registrationNo },
     },
     ({ user, body }) => registrations.submit(user, body),
   );
@@ -57,6 +58,7 @@ export function registrationRoutes(api: ApiRoutes, registrations: RegistrationSe
       access: { authenticated: true },
       params: byNo,
       response: { contentType: 'application/pdf' },
+      audit: { action: 'registration.download-form', objectType: 'registration', objectId: (v) => v.params?.registrationNo },
     },
     async ({ user, params, res }) => {
       const row = await registrations.find(user, params.registrationNo);

@@ -8,6 +8,7 @@ import {
 } from '../../contracts/registration';
 import { conflict, notFound, validationError } from '../../http/errors';
 import type { EngineClient } from '../../engine/engine-client';
+import type { DataScope } from '../../auth/data-scope';
 import type { ExamRepository } from '../exams/exam.repository';
 import { maskIdNumber, maskPhone, validateIdNumber } from './id-number';
 import { precheckEligibility } from './eligibility';
@@ -32,6 +33,7 @@ export class RegistrationService {
     private readonly registrations: RegistrationRepository,
     private readonly exams: ExamRepository,
     private readonly engine: EngineClient,
+    private readonly scope: DataScope,
   ) {}
 
   /**
@@ -72,7 +74,7 @@ export class RegistrationService {
           status: 'submitted',
         });
         await this.registrations.addEvent(trx, id, { kind: 'submitted', title: '提交报名', actor: user.displayName, idempotencyKey: `submitted:${no}` });
-        const instance = await this.engine.startProcess(EXAM_REGISTRATION_PROCESS, no, { registrationNo: no });
+        const instance = await this.engine.startProcess(EXAM_REGISTRATION_PROCESS, no, { registrationNo: no, examCode: exam.code });
         await this.registrations.setProcessInstance(trx, id, instance.id);
         return no;
       });
@@ -84,12 +86,11 @@ export class RegistrationService {
     return this.view(user, registrationNo);
   }
 
-  /** A registration the user may see: candidates their own only; others need `registration:read`. */
+  /** A registration within the user's data scope. */
   async find(user: CurrentUser, registrationNo: string): Promise<RegistrationDetailRow> {
     const row = await this.registrations.findByNo(registrationNo);
-    const allowed = row && (user.permissions.includes('registration:read') || (user.permissions.includes('registration:read-own') && row.user_id === user.id));
     // 404 rather than 403, so that numbers of other people's registrations are not confirmed.
-    if (!row || !allowed) throw notFound(messages.notFound);
+    if (!row || !(await this.scope.canReadRegistration(user, row))) throw notFound(messages.notFound);
     return row;
   }
 

@@ -16,11 +16,11 @@ export function reviewTaskRoutes(api: ApiRoutes, tasks: ReviewTaskService): void
     ({ user, query }) => tasks.inbox(user, query.page, query.pageSize),
   );
   api.define(
-    { method: 'post', path: '/tasks/:id/claim', summary: '认领待办', tag: 'tasks', access: { permission: 'registration-task:claim' }, params: taskParams, status: 204 },
+    { method: 'post', path: '/tasks/:id/claim', summary: '认领待办', tag: 'tasks', access: { permission: 'registration-task:claim' }, params: taskParams, status: 204, audit: { action: 'task.claim', objectType: 'task', objectId: (v) => v.params?.id } },
     ({ user, params }) => tasks.claim(user, params.id),
   );
   api.define(
-    { method: 'post', path: '/tasks/:id/unclaim', summary: '退回认领', tag: 'tasks', access: { permission: 'registration-task:claim' }, params: taskParams, status: 204 },
+    { method: 'post', path: '/tasks/:id/unclaim', summary: '退回认领', tag: 'tasks', access: { permission: 'registration-task:claim' }, params: taskParams, status: 204, audit: { action: 'task.unclaim', objectType: 'task', objectId: (v) => v.params?.id } },
     ({ user, params }) => tasks.unclaim(user, params.id),
   );
   api.define(
@@ -33,6 +33,7 @@ export function reviewTaskRoutes(api: ApiRoutes, tasks: ReviewTaskService): void
       params: taskParams,
       body: completeReviewRequest,
       status: 204,
+      audit: { action: 'task.complete', objectType: 'task', objectId: (v) => v.params?.id },
     },
     ({ user, params, body }) => tasks.complete(user, params.id, body),
   );

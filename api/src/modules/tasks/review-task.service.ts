@@ -2,7 +2,7 @@ import type { CurrentUser } from '../../contracts/auth';
 import type { CompleteReviewRequest, InboxTask } from '../../contracts/task';
 import { EngineError, type EngineClient, type EngineTask } from '../../engine/engine-client';
 import { DomainError, conflict, forbidden, notFound } from '../../http/errors';
-import { roleEngineGroup } from '../../auth/role-catalogue';
+import type { DataScope } from '../../auth/data-scope';
 import { maskName } from '../registration/id-number';
 import type { RegistrationRepository } from '../registration/registration.repository';
 import { EXAM_REGISTRATION_PROCESS } from '../registration/registration.service';
@@ -16,19 +16,12 @@ const messages = {
   notYourGroup: '该待办不属于您的岗位',
 };
 
-/** Engine groups the user works in, derived from their roles. */
-export function engineGroups(user: CurrentUser): string[] {
-  return user.roles.flatMap((r) => {
-    const g = roleEngineGroup[r];
-    return g ? [g] : [];
-  });
-}
-
 /** The qualification-review inbox (资格审核): engine tasks joined with their registrations. */
 export class ReviewTaskService {
   constructor(
     private readonly engine: EngineClient,
     private readonly registrations: RegistrationRepository,
+    private readonly scope: DataScope,
   ) {}
 
   /** My tasks plus my groups' unclaimed ones: one engine query, one database query. */
@@ -36,7 +29,7 @@ export class ReviewTaskService {
     const tasks = await this.engine.queryTasks(
       {
         processDefinitionKey: EXAM_REGISTRATION_PROCESS,
-        assigneeOrCandidateGroups: { assignee: user.username, groups: engineGroups(user) },
+        assigneeOrCandidateGroups: { assignee: user.username, groups: await this.scope.engineGroups(user) },
         sorting: [{ sortBy: 'created', sortOrder: 'asc' }],
       },
       page * pageSize,
@@ -83,7 +76,8 @@ export class ReviewTaskService {
     if (task.assignee === user.username) return;
     if (task.assignee) throw conflict('TASK_CLAIMED', messages.claimedByOther);
     const groups = await this.engine.candidateGroups(taskId);
-    if (!groups.some((g) => engineGroups(user).includes(g))) throw forbidden(messages.notYourGroup);
+    const mine = await this.scope.engineGroups(user);
+    if (!groups.some((g) => mine.includes(g))) throw forbidden(messages.notYourGroup);
     try {
       await this.engine.claim(taskId, user.username);
     } catch (err) {

@@ -1,0 +1,35 @@
+import type { Db } from '../db/knex';
+import type { CurrentUser } from '../contracts/auth';
+
+/** Engine candidate group of the reviewers of one exam; the exam-registration model uses the same form. */
+export const reviewerGroup = (examCode: string): string => `exam-reviewer-${examCode}`;
+
+/**
+ * Which objects a user may reach beyond their permissions (数据范围): candidates their own cases,
+ * reviewers the exams they are assigned to, exam admins every exam. Every object the API returns
+ * passes through here, not only the route.
+ */
+export class DataScope {
+  constructor(private readonly db: Db) {}
+
+  reviewerExams(userId: number): Promise<Array<{ id: number; code: string }>> {
+    return this.db('exam_reviewers as er').join('exams as e', 'e.id', 'er.exam_id').where('er.user_id', userId).select('e.id', 'e.code');
+  }
+
+  /** Engine groups whose unclaimed tasks the user may see and claim. */
+  async engineGroups(user: CurrentUser): Promise<string[]> {
+    if (!user.roles.includes('exam-reviewer')) return [];
+    return (await this.reviewerExams(user.id)).map((e) => reviewerGroup(e.code));
+  }
+
+  async canReadRegistration(user: CurrentUser, registration: { user_id: number; exam_id: number }): Promise<boolean> {
+    if (user.permissions.includes('registration:read-own') && registration.user_id === user.id) return true;
+    if (!user.permissions.includes('registration:read')) return false;
+    if (user.permissions.includes('exam:manage')) return true;
+    return (await this.reviewerExams(user.id)).some((e) => e.id === registration.exam_id);
+  }
+
+  async assignReviewer(examId: number, userId: number): Promise<void> {
+    await this.db('exam_reviewers').insert({ exam_id: examId, user_id: userId }).onConflict(['exam_id', 'user_id']).ignore();
+  }
+}

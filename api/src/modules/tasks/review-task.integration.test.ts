@@ -1,0 +1,49 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { InboxTask } from '../../contracts/task';
+import { DataScope } from '../../auth/data-scope';
+import { UserRepository } from '../../auth/user.repository';
+import { hashPassword } from '../../auth/password';
+import { ExamRepository } from '../exams/exam.repository';
+import { expectNoAccess } from '../../../../tests/support/idor';
+import { createTestContext, eventually, newCandidate, signIn, validApplication, type TestContext } from '../../../../tests/support/test-env';
+
+let ctx: TestContext;
+beforeAll(() => {
+  ctx = createTestContext();
+});
+afterAll(() => ctx.close());
+
+async function reviewer(username: string): Promise<number> {
+  return new UserRepository(ctx.db, ctx.security).upsertUser({ username, displayName: username, kind: 'staff', passwordHash: await hashPassword('Review@2026'), bureau: null }, ['exam-reviewer']);
+}
+
+describe('reviewer data scope (S1)', () => {
+  it('S1 a reviewer sees, claims and reads only the cases of exams assigned to them; exam admins read all', async () => {
+    const day = 86_400_000;
+    const code = `S${String(Date.now()).slice(-6)}`;
+    const examId = await new ExamRepository(ctx.db).create(
+      { code, name: `${code} 范围测试考试`, short_name: code, year: 2026, registration_start: new Date(Date.now() - day), registration_end: new Date(Date.now() + day), status: 'published' },
+      ['chemical'],
+    );
+    const assignedId = await reviewer(`ra${code}`.toLowerCase());
+    await reviewer(`rb${code}`.toLowerCase());
+    await new DataScope(ctx.db).assignReviewer(examId, assignedId);
+    const assigned = await signIn(ctx.app, `ra${code}`.toLowerCase(), 'Review@2026');
+    const other = await signIn(ctx.app, `rb${code}`.toLowerCase(), 'Review@2026');
+
+    const { agent: candidate } = await newCandidate(ctx, 'scope');
+    const created = await candidate.post('/api/registrations').send(await validApplication(ctx, { examId }));
+    expect(created.status).toBe(201);
+    const registrationNo = created.body.registrationNo as string;
+
+    const task = await eventually(async () => ((await assigned.get('/api/tasks')).body as InboxTask[]).find((t) => t.businessKey === registrationNo), 'the task in the assigned inbox');
+    expect(((await other.get('/api/tasks')).body as InboxTask[]).some((t) => t.businessKey === registrationNo)).toBe(false);
+    await expectNoAccess(other, [
+      { method: 'post', path: `/api/tasks/${task.id}/claim` },
+      { method: 'get', path: `/api/registrations/${registrationNo}` },
+      { method: 'get', path: `/api/registrations/${registrationNo}/form.pdf` },
+    ]);
+    expect((await assigned.get(`/api/registrations/${registrationNo}`)).status).toBe(200);
+    expect((await (await signIn(ctx.app, 'examadmin')).get(`/api/registrations/${registrationNo}`)).status).toBe(200);
+  });
+});
