@@ -11,11 +11,13 @@ import type { EngineClient } from './engine/engine-client';
 import { ApiRoutes } from './http/route';
 import { apiNotFound, errorMiddleware } from './http/error-middleware';
 import { csrfProtection } from './http/csrf';
+import { rejectControlCharacters } from './http/control-characters';
 import { RateLimitStore, rateLimits, signInRules } from './http/rate-limit';
 import { UserRepository } from './auth/user.repository';
 import { AuthService } from './auth/auth.service';
 import { DataScope } from './auth/data-scope';
 import { authRoutes } from './auth/auth.routes';
+import { LoginCipher } from './auth/login-cipher';
 import { ExamRepository } from './modules/exams/exam.repository';
 import { examRoutes } from './modules/exams/exam.routes';
 import { RegistrationRepository } from './modules/registration/registration.repository';
@@ -70,7 +72,7 @@ export function createApp(deps: AppDeps): BpmApp {
     async (req) => (req.session.userId ? auth.currentUser(req.session.userId) : null),
     (entry) => deps.security.audit.append(entry),
   );
-  authRoutes(routes, auth);
+  authRoutes(routes, auth, new LoginCipher(db, deps.security.sm2));
   healthRoutes(routes, new HealthService(db, engine));
   examRoutes(routes, exams);
   registrationRoutes(routes, registrations, new RegistrationFormRenderer(deps.documents));
@@ -109,7 +111,7 @@ export function createApp(deps: AppDeps): BpmApp {
   const PgStore = connectPgSimple(session);
   const secureCookies = deps.config.secureCookies ?? false;
   // CSRF first: a forged request is refused before its body is parsed or its session is loaded.
-  app.use('/api', csrfProtection({ secret: deps.config.sessionSecret, secure: secureCookies }), express.json({ limit: '100kb' }));
+  app.use('/api', csrfProtection({ secret: deps.config.sessionSecret, secure: secureCookies }), express.json({ limit: '100kb' }), rejectControlCharacters);
   // Needs the parsed body (per-username limit); counts only failed sign-ins.
   app.use('/api/auth/login', rateLimits(new RateLimitStore(db, deps.config.sessionSecret), signInRules));
   app.use(

@@ -1,4 +1,7 @@
+import crypto from 'node:crypto';
 import { inject } from 'vitest';
+import { loginKey, type LoginSecret, type LoginWireRequest } from '../../api/src/contracts/auth';
+import { encryptLikeBrowser } from '../../api/src/security/sm2';
 import pino from 'pino';
 import supertest from 'supertest';
 import { createApp, type BpmApp } from '../../api/src/app';
@@ -82,10 +85,17 @@ export async function apiAgent(app: BpmApp): Promise<supertest.Agent> {
   return agent;
 }
 
+/** The sign-in body as the console builds it: the password SM2-encrypted with a fresh nonce. */
+export async function loginBody(agent: supertest.Agent, username: string, password: string, secret: Partial<LoginSecret> = {}): Promise<LoginWireRequest> {
+  const { publicKey } = loginKey.parse((await agent.get('/api/auth/login-key')).body);
+  const plain: LoginSecret = { password, nonce: crypto.randomBytes(16).toString('hex'), timestamp: Date.now(), ...secret };
+  return { username, passwordCipher: encryptLikeBrowser(publicKey, JSON.stringify(plain)) };
+}
+
 /** A supertest agent signed in as a demo account (cookies kept across calls, CSRF header sent). */
 export async function signIn(app: BpmApp, username: string, password = DEMO_PASSWORD): Promise<supertest.Agent> {
   const agent = await apiAgent(app);
-  const res = await agent.post('/api/auth/login').send({ username, password });
+  const res = await agent.post('/api/auth/login').send(await loginBody(agent, username, password));
   if (res.status !== 200) throw new Error(`sign-in of ${username} failed: ${res.status} ${JSON.stringify(res.body)}`);
   return agent;
 }

@@ -1,5 +1,6 @@
 import type { Request } from 'express';
-import { currentUser, loginRequest } from '../contracts/auth';
+import { currentUser, loginKey, loginWireRequest } from '../contracts/auth';
+import type { LoginCipher } from './login-cipher';
 import type { ApiRoutes } from '../http/route';
 import type { AuthService } from './auth.service';
 
@@ -20,7 +21,11 @@ function establishSession(req: Request, userId: number): Promise<void> {
   );
 }
 
-export function authRoutes(api: ApiRoutes, auth: AuthService): void {
+export function authRoutes(api: ApiRoutes, auth: AuthService, cipher: LoginCipher): void {
+  api.define(
+    { method: 'get', path: '/auth/login-key', summary: '登录加密公钥（SM2）', tag: 'auth', access: { public: true }, response: loginKey },
+    async () => cipher.key(),
+  );
   api.define(
     {
       method: 'post',
@@ -28,12 +33,12 @@ export function authRoutes(api: ApiRoutes, auth: AuthService): void {
       summary: '工作人员及演示账号登录',
       tag: 'auth',
       access: { public: true },
-      body: loginRequest,
+      body: loginWireRequest,
       response: currentUser,
       audit: { action: 'auth.login', objectType: 'user', objectId: (v) => v.body?.username, actor: (v) => v.body?.username },
     },
     async ({ req, body }) => {
-      const user = await auth.login(body);
+      const user = await auth.login({ username: body.username, password: await cipher.open(body.passwordCipher) });
       await establishSession(req, user.id);
       return user;
     },

@@ -38,11 +38,40 @@ export const permissionCodes = [
 ] as const;
 export type PermissionCode = (typeof permissionCodes)[number];
 
+/** The sign-in form as the user fills it in (validated in the console and, after decryption, by the API). */
 export const loginRequest = z.object({
   username: z.string().trim().min(1, '请输入用户名').max(64, '用户名不能超过64个字符'),
   password: z.string().min(1, '请输入密码').max(128, '密码不能超过128个字符'),
 });
 export type LoginRequest = z.infer<typeof loginRequest>;
+
+/**
+ * What travels: the password never leaves the browser in clear (GB/T 39786 身份鉴别). The console
+ * encrypts a `LoginSecret` with the server's SM2 transport key (`GET /api/auth/login-key`, C1C3C2).
+ */
+export const loginWireRequest = z.object({
+  username: loginRequest.shape.username,
+  passwordCipher: z
+    .string({ error: '请输入密码' })
+    .regex(/^(04)?[0-9a-fA-F]{290,2048}$/, '登录信息格式不正确，请刷新页面后重试'),
+});
+export type LoginWireRequest = z.infer<typeof loginWireRequest>;
+
+/** The plaintext inside `passwordCipher`: a fresh nonce and the time make every ciphertext single-use. */
+export const loginSecret = z.object({
+  password: loginRequest.shape.password,
+  nonce: z.string().regex(/^[0-9a-f]{32}$/),
+  timestamp: z.number().int(),
+});
+export type LoginSecret = z.infer<typeof loginSecret>;
+
+export const loginKey = z.object({
+  /** SM2 public key, uncompressed point in hex (`04…`). */
+  publicKey: z.string().regex(/^04[0-9a-f]{128}$/),
+  /** sm-crypto's cipher mode 1: C1C3C2. */
+  cipherMode: z.literal(1),
+});
+export type LoginKey = z.infer<typeof loginKey>;
 
 export const currentUser = z.object({
   id: z.number().int(),

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import supertest from 'supertest';
 import type { Router } from 'express';
-import { apiAgent, createTestContext, signIn, type TestContext } from '../../../tests/support/test-env';
+import { apiAgent, createTestContext, loginBody, signIn, type TestContext } from '../../../tests/support/test-env';
 
 let ctx: TestContext;
 beforeAll(() => {
@@ -10,7 +10,7 @@ beforeAll(() => {
 afterAll(() => ctx.close());
 
 /** Routes that anyone may call; every other route must demand a session or a permission. */
-const PUBLIC_ROUTES = ['POST /auth/login', 'POST /auth/logout', 'GET /auth/csrf', 'GET /health', 'GET /openapi.json'];
+const PUBLIC_ROUTES = ['GET /auth/login-key', 'POST /auth/login', 'POST /auth/logout', 'GET /auth/csrf', 'GET /health', 'GET /openapi.json'];
 
 interface Layer {
   route?: { path: string; methods: Record<string, boolean> };
@@ -61,13 +61,33 @@ describe('route guards (S1)', () => {
     await new UserRepository(ctx.db, ctx.security).upsertUser({ username, displayName: '锁定测试', kind: 'staff', passwordHash: await hashPassword('Right@2026'), bureau: null }, ['exam-reviewer']);
     const anonymous = await apiAgent(ctx.app);
     for (let i = 0; i < 5; i++) {
-      const res = await anonymous.post('/api/auth/login').send({ username, password: 'wrong' });
+      const res = await anonymous.post('/api/auth/login').send(await loginBody(anonymous, username, 'wrong'));
       expect(res.status).toBe(401);
       expect(res.body.message).toBe('用户名或密码错误');
     }
-    const locked = await anonymous.post('/api/auth/login').send({ username, password: 'Right@2026' });
+    const locked = await anonymous.post('/api/auth/login').send(await loginBody(anonymous, username, 'Right@2026'));
     expect(locked.status).toBe(423);
     expect(locked.body.code).toBe('ACCOUNT_LOCKED');
+  });
+
+  it('S2 the password travels only SM2-encrypted, and each ciphertext works once and only for a few minutes', async () => {
+    const anonymous = await apiAgent(ctx.app);
+    const plain = await anonymous.post('/api/auth/login').send({ username: 'candidate1', password: 'Demo@2026' });
+    expect(plain.status).toBe(400);
+    expect(plain.body.fields).toEqual([{ field: 'passwordCipher', message: '请输入密码' }]);
+
+    const body = await loginBody(anonymous, 'candidate1', 'Demo@2026');
+    expect(body.passwordCipher).not.toContain(Buffer.from('Demo@2026').toString('hex'));
+    expect((await anonymous.post('/api/auth/login').send(body)).status).toBe(200);
+    const replay = await (await apiAgent(ctx.app)).post('/api/auth/login').send(body);
+    expect(replay.status).toBe(400);
+    expect(replay.body.code).toBe('LOGIN_CIPHER');
+
+    const stale = await loginBody(anonymous, 'candidate1', 'Demo@2026', { timestamp: Date.now() - 10 * 60_000 });
+    expect((await anonymous.post('/api/auth/login').send(stale)).body.code).toBe('LOGIN_CIPHER');
+    const garbage = await anonymous.post('/api/auth/login').send({ username: 'candidate1', passwordCipher: `04${'ab'.repeat(200)}` });
+    expect(garbage.status).toBe(400);
+    expect(garbage.body.message).toBe('登录信息无法解密或已过期，请刷新页面后重试');
   });
 
   it('S1 signing out ends the session', async () => {

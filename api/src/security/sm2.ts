@@ -145,6 +145,13 @@ const MAX_TOKEN_LENGTH = 8192;
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
+/** SM2 encryption as the console does it (needs only the public key): C1C3C2 hex without the `04` prefix. */
+export function encryptLikeBrowser(publicKeyHex: string, plain: string): string {
+  assertPublicKey(publicKeyHex);
+  if (plain.length === 0) throw new TypeError('SM2 transport encryption of an empty text is not supported');
+  return sm2.doEncrypt(plain, publicKeyHex, 1);
+}
+
 export class Sm2Service {
   constructor(private readonly keyring: Keyring) {}
 
@@ -193,9 +200,7 @@ export class Sm2Service {
 
   /** What a browser does: C1C3C2 hex without the `04` prefix (sm-crypto's form). */
   encryptForBrowser(publicKeyHex: string, plain: string): string {
-    assertPublicKey(publicKeyHex);
-    if (plain.length === 0) throw new TypeError('SM2 transport encryption of an empty text is not supported');
-    return sm2.doEncrypt(plain, publicKeyHex, 1);
+    return encryptLikeBrowser(publicKeyHex, plain);
   }
 
   /**
