@@ -29,6 +29,7 @@ import { reviewTaskRoutes } from './modules/tasks/review-task.routes';
 import { ProcessDeploymentService } from './modules/processes/process-deployment.service';
 import { processRoutes } from './modules/processes/process.routes';
 import { auditRoutes } from './modules/audit/audit.routes';
+import { signatureRoutes } from './modules/signatures/signature.routes';
 import { HealthService } from './modules/health/health.service';
 import { healthRoutes } from './modules/health/health.routes';
 import type { DocumentService } from './documents/document.service';
@@ -71,6 +72,7 @@ export function createApp(deps: AppDeps): BpmApp {
   const routes = new ApiRoutes(
     async (req) => (req.session.userId ? auth.currentUser(req.session.userId) : null),
     (entry) => deps.security.audit.append(entry),
+    (cipherHex) => deps.security.sm2.decryptFromBrowser('transport', cipherHex),
   );
   authRoutes(routes, auth, new LoginCipher(db, deps.security.sm2));
   healthRoutes(routes, new HealthService(db, engine));
@@ -79,6 +81,7 @@ export function createApp(deps: AppDeps): BpmApp {
   reviewTaskRoutes(routes, new ReviewTaskService(engine, registrationRepo, scope));
   processRoutes(routes, new ProcessDeploymentService(engine));
   auditRoutes(routes, deps.security.audit);
+  signatureRoutes(routes, deps.security.sm2);
   routes.define(
     { method: 'get', path: '/openapi.json', summary: 'OpenAPI 接口描述', tag: 'system', access: { public: true } },
     async () => routes.openApiDocument(),

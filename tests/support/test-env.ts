@@ -1,6 +1,10 @@
 import crypto from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { inject } from 'vitest';
-import { loginKey, type LoginSecret, type LoginWireRequest } from '../../api/src/contracts/auth';
+import { type LoginSecret, type LoginWireRequest } from '../../api/src/contracts/auth';
+import { TRANSPORT_PREFIX, transportKey } from '../../api/src/contracts/security';
+import { registrationEncryptedFields } from '../../api/src/contracts/registration';
 import { encryptLikeBrowser } from '../../api/src/security/sm2';
 import pino from 'pino';
 import supertest from 'supertest';
@@ -36,7 +40,7 @@ export interface TestContext {
 }
 
 /** The real application against the run's database and engine; one per test file. */
-export function createTestContext(): TestContext {
+export function createTestContext(options: { webDist?: string } = {}): TestContext {
   const env = inject('testEnv');
   const db = createDb(env.databaseUrl, 5);
   const engine = new EngineClient(env.engineRestUrl, env.engineUser, env.enginePassword);
@@ -49,6 +53,8 @@ export function createTestContext(): TestContext {
     documents: new DocumentService({ renderer }),
     security,
     log: pino({ level: 'silent' }),
+    // The built console, for tests that need the whole surface a browser sees.
+    ...(options.webDist ? { webDist: options.webDist } : {}),
   });
   return {
     env,
@@ -71,23 +77,41 @@ export function csrfTokenOf(agent: supertest.Agent): string | undefined {
 
 /**
  * A supertest agent that behaves like the console: it fetches the CSRF cookie first and echoes it in
- * `X-CSRF-Token` on every state-changing call (read at call time, so a renewed cookie is followed).
+ * `X-CSRF-Token` on every state-changing call (read at call time, so a renewed cookie is followed),
+ * and SM2-encrypts the personal fields of an application as the console does.
  * Not signed in; for anonymous calls that must pass the CSRF check (sign-in, 401 checks).
  */
 export async function apiAgent(app: BpmApp): Promise<supertest.Agent> {
   const agent = supertest.agent(app.app);
   const res = await agent.get('/api/auth/csrf');
   if (res.status !== 204 || !csrfTokenOf(agent)) throw new Error(`no CSRF cookie from GET /api/auth/csrf: ${res.status}`);
+  const { publicKey } = transportKey.parse((await agent.get('/api/security/transport-key')).body);
   for (const method of ['post', 'put', 'patch', 'delete', 'del'] as const) {
     const plain = agent[method].bind(agent);
-    agent[method] = (url: string) => plain(url).set(CSRF_HEADER, csrfTokenOf(agent) ?? '');
+    agent[method] = (url: string) => {
+      const test = plain(url).set(CSRF_HEADER, csrfTokenOf(agent) ?? '');
+      if (method !== 'post' || url !== '/api/registrations') return test;
+      const send = test.send.bind(test);
+      test.send = (body?: string | object) => send(typeof body === 'object' && body !== null ? encryptForTransport(publicKey, body, registrationEncryptedFields) : body);
+      return test;
+    };
   }
   return agent;
 }
 
+/** The named fields as the console sends them: `sm2:` + C1C3C2 hex (values already in that form are left). */
+export function encryptForTransport(publicKey: string, body: object, fields: readonly string[]): object {
+  const out: Record<string, unknown> = { ...body };
+  for (const field of fields) {
+    const value = out[field];
+    if (typeof value === 'string' && value !== '' && !value.startsWith(TRANSPORT_PREFIX)) out[field] = TRANSPORT_PREFIX + encryptLikeBrowser(publicKey, value);
+  }
+  return out;
+}
+
 /** The sign-in body as the console builds it: the password SM2-encrypted with a fresh nonce. */
 export async function loginBody(agent: supertest.Agent, username: string, password: string, secret: Partial<LoginSecret> = {}): Promise<LoginWireRequest> {
-  const { publicKey } = loginKey.parse((await agent.get('/api/auth/login-key')).body);
+  const { publicKey } = transportKey.parse((await agent.get('/api/security/transport-key')).body);
   const plain: LoginSecret = { password, nonce: crypto.randomBytes(16).toString('hex'), timestamp: Date.now(), ...secret };
   return { username, passwordCipher: encryptLikeBrowser(publicKey, JSON.stringify(plain)) };
 }
@@ -98,6 +122,20 @@ export async function signIn(app: BpmApp, username: string, password = DEMO_PASS
   const res = await agent.post('/api/auth/login').send(await loginBody(agent, username, password));
   if (res.status !== 200) throw new Error(`sign-in of ${username} failed: ${res.status} ${JSON.stringify(res.body)}`);
   return agent;
+}
+
+/** Serves an app on an ephemeral loopback port (for browsers and raw HTTP clients). */
+export async function listen(app: BpmApp): Promise<{ baseUrl: string; close(): Promise<void> }> {
+  const server = http.createServer(app.app);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
 }
 
 /** Polls until `probe` returns a value (workers and the engine act asynchronously). */

@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import { currentUser, loginKey, loginWireRequest } from '../contracts/auth';
+import { currentUser, loginWireRequest } from '../contracts/auth';
 import type { LoginCipher } from './login-cipher';
 import type { ApiRoutes } from '../http/route';
 import type { AuthService } from './auth.service';
@@ -22,10 +22,7 @@ function establishSession(req: Request, userId: number): Promise<void> {
 }
 
 export function authRoutes(api: ApiRoutes, auth: AuthService, cipher: LoginCipher): void {
-  api.define(
-    { method: 'get', path: '/auth/login-key', summary: '登录加密公钥（SM2）', tag: 'auth', access: { public: true }, response: loginKey },
-    async () => cipher.key(),
-  );
+
   api.define(
     {
       method: 'post',

@@ -1,5 +1,5 @@
 import type { Db } from '../db/knex';
-import { loginSecret, type LoginKey } from '../contracts/auth';
+import { loginSecret } from '../contracts/auth';
 import { DomainError } from '../http/errors';
 import type { Sm2Service } from '../security/sm2';
 
@@ -14,10 +14,6 @@ export class LoginCipher {
     private readonly db: Db,
     private readonly sm2: Sm2Service,
   ) {}
-
-  key(): LoginKey {
-    return { publicKey: this.sm2.publicKeyHex(TRANSPORT_KEY), cipherMode: 1 };
-  }
 
   async open(passwordCipher: string, now = Date.now()): Promise<string> {
     let plain: string;

@@ -47,7 +47,7 @@ export type LoginRequest = z.infer<typeof loginRequest>;
 
 /**
  * What travels: the password never leaves the browser in clear (GB/T 39786 身份鉴别). The console
- * encrypts a `LoginSecret` with the server's SM2 transport key (`GET /api/auth/login-key`, C1C3C2).
+ * encrypts a `LoginSecret` with the server's SM2 transport key (`GET /api/security/transport-key`).
  */
 export const loginWireRequest = z.object({
   username: loginRequest.shape.username,
@@ -65,13 +65,7 @@ export const loginSecret = z.object({
 });
 export type LoginSecret = z.infer<typeof loginSecret>;
 
-export const loginKey = z.object({
-  /** SM2 public key, uncompressed point in hex (`04…`). */
-  publicKey: z.string().regex(/^04[0-9a-f]{128}$/),
-  /** sm-crypto's cipher mode 1: C1C3C2. */
-  cipherMode: z.literal(1),
-});
-export type LoginKey = z.infer<typeof loginKey>;
+
 
 export const currentUser = z.object({
   id: z.number().int(),

@@ -67,6 +67,9 @@ export const createRegistrationRequest = z.object({
 });
 export type CreateRegistrationRequest = z.infer<typeof createRegistrationRequest>;
 
+/** Personal fields the console SM2-encrypts for transport (GB/T 39786: 重要数据传输机密性). */
+export const registrationEncryptedFields = ['idNumber', 'phone'] as const satisfies ReadonlyArray<keyof CreateRegistrationRequest>;
+
 export const registrationView = z.object({
   registrationNo: z.string(),
   examId: z.number().int(),

@@ -2,7 +2,7 @@ import express, { type Express } from 'express';
 import pino from 'pino';
 import supertest from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiAgent, createTestContext, type TestContext } from '../../../tests/support/test-env';
+import { apiAgent, createTestContext, loginBody, type TestContext } from '../../../tests/support/test-env';
 import { errorMiddleware } from './error-middleware';
 import { RateLimitStore, clientIp, rateLimit, type RateLimitRule } from './rate-limit';
 
@@ -108,17 +108,17 @@ describe('sign-in limits (S1)', () => {
     await roomInWindow(60, 15);
     const ip = address();
     // Successful sign-ins do not count (an exam centre's candidates share one NAT address).
-    for (let i = 0; i < 3; i++) await agent.post('/api/auth/login').set('x-forwarded-for', ip).send({ username: 'candidate2', password: 'Demo@2026' }).expect(200);
+    for (let i = 0; i < 3; i++) await agent.post('/api/auth/login').set('x-forwarded-for', ip).send(await loginBody(agent, 'candidate2', 'Demo@2026')).expect(200);
     for (let i = 0; i < 20; i++) {
-      const res = await agent.post('/api/auth/login').set('x-forwarded-for', ip).send({ username: `nobody-${run}-${i}`, password: 'wrong' });
+      const res = await agent.post('/api/auth/login').set('x-forwarded-for', ip).send(await loginBody(agent, `nobody-${run}-${i}`, 'wrong'));
       expect(res.status).toBe(401);
     }
-    const refused = await agent.post('/api/auth/login').set('x-forwarded-for', ip).send({ username: 'candidate2', password: 'Demo@2026' });
+    const refused = await agent.post('/api/auth/login').set('x-forwarded-for', ip).send(await loginBody(agent, 'candidate2', 'Demo@2026'));
     expect(refused.status).toBe(429);
     expect(refused.body.code).toBe('RATE_LIMITED');
     expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
     // Another address is not affected.
-    await agent.post('/api/auth/login').set('x-forwarded-for', address()).send({ username: 'candidate2', password: 'Demo@2026' }).expect(200);
+    await agent.post('/api/auth/login').set('x-forwarded-for', address()).send(await loginBody(agent, 'candidate2', 'Demo@2026')).expect(200);
   });
 
   it('S1 per username: 10 failed sign-ins in 15 minutes from any addresses, then 429', async () => {
@@ -126,10 +126,10 @@ describe('sign-in limits (S1)', () => {
     await roomInWindow(900, 30);
     const username = `spray-${run}`;
     for (let i = 0; i < 10; i++) {
-      const res = await agent.post('/api/auth/login').set('x-forwarded-for', address()).send({ username, password: `guess-${i}` });
+      const res = await agent.post('/api/auth/login').set('x-forwarded-for', address()).send(await loginBody(agent, username, `guess-${i}`));
       expect(res.status).toBe(401);
     }
-    const refused = await agent.post('/api/auth/login').set('x-forwarded-for', address()).send({ username, password: 'guess-x' });
+    const refused = await agent.post('/api/auth/login').set('x-forwarded-for', address()).send(await loginBody(agent, username, 'guess-x'));
     expect(refused.status).toBe(429);
     expect(refused.body.message).toBe('操作过于频繁，请稍后再试');
   });

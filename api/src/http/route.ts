@@ -3,7 +3,8 @@ import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-ope
 import { z, type ZodType } from 'zod';
 import type { CurrentUser, PermissionCode } from '../contracts/auth';
 import { apiError } from '../contracts/errors';
-import { DomainError, forbidden, unauthenticated } from './errors';
+import { DomainError, forbidden, unauthenticated, validationError, type FieldError } from './errors';
+import { TRANSPORT_PREFIX } from '../contracts/security';
 import type { AuditEntryInput } from '../security/audit-log';
 import { parseInput } from './validate';
 
@@ -25,6 +26,8 @@ export interface RouteSpec<B extends ZodType | undefined, Q extends ZodType | un
   /** JSON response schema, or a content type when the handler writes the response itself. */
   response?: ZodType | { contentType: string };
   status?: 200 | 201 | 204;
+  /** Body fields that must arrive SM2-encrypted by the browser (`sm2:` + hex); decrypted before validation. */
+  encryptedFields?: readonly string[];
   /** Writes an entry to the security audit log for every call, successful or not (等保: 安全审计). */
   audit?: RouteAudit<Infer<B>, Infer<Q>, Infer<P>>;
 }
@@ -81,6 +84,8 @@ export class ApiRoutes {
   constructor(
     private readonly resolveUser: UserResolver,
     private readonly audit: AuditSink,
+    /** Decrypts a transport-encrypted field (hex without the prefix); throws when it cannot. */
+    private readonly openTransport: (cipherHex: string) => string,
   ) {}
 
   define<B extends ZodType | undefined = undefined, Q extends ZodType | undefined = undefined, P extends ZodType | undefined = undefined>(
@@ -99,7 +104,8 @@ export class ApiRoutes {
         }
         view.params = (spec.params ? parseInput(spec.params, req.params) : undefined) as Infer<P>;
         view.query = (spec.query ? parseInput(spec.query, req.query) : undefined) as Infer<Q>;
-        view.body = (spec.body ? parseInput(spec.body, req.body ?? {}) : undefined) as Infer<B>;
+        const rawBody = spec.encryptedFields ? this.decryptFields(req.body, spec.encryptedFields) : req.body;
+        view.body = (spec.body ? parseInput(spec.body, rawBody ?? {}) : undefined) as Infer<B>;
         const ctx = { req, res, user: user as CurrentUser, body: view.body as Infer<B>, query: view.query as Infer<Q>, params: view.params as Infer<P> };
         const result = await handler(ctx);
         if (spec.audit) await this.record(spec.audit, view, req, user, 'success', result);
@@ -117,6 +123,27 @@ export class ApiRoutes {
         throw err;
       }
     });
+  }
+
+  private decryptFields(body: unknown, fields: readonly string[]): unknown {
+    if (typeof body !== 'object' || body === null) return body;
+    const out: Record<string, unknown> = { ...(body as Record<string, unknown>) };
+    const errors: FieldError[] = [];
+    for (const field of fields) {
+      const value = out[field];
+      if (value === undefined) continue;
+      if (typeof value !== 'string' || !value.startsWith(TRANSPORT_PREFIX)) {
+        errors.push({ field, message: '该项须加密传输，请刷新页面后重试' });
+        continue;
+      }
+      try {
+        out[field] = this.openTransport(value.slice(TRANSPORT_PREFIX.length));
+      } catch {
+        errors.push({ field, message: '该项无法解密，请刷新页面后重试' });
+      }
+    }
+    if (errors.length) throw validationError(errors);
+    return out;
   }
 
   private async record<B, Q, P>(

@@ -3,7 +3,7 @@ import { findTampered } from './record-integrity';
 import { registrationSeal, rolePermissionSeal, userRoleSeal } from './security-specs';
 import { UserRepository } from '../auth/user.repository';
 import { hashPassword } from '../auth/password';
-import { createTestContext, newCandidate, signIn, validApplication, type TestContext } from '../../../tests/support/test-env';
+import { createTestContext, encryptForTransport, newCandidate, signIn, validApplication, type TestContext } from '../../../tests/support/test-env';
 
 let ctx: TestContext;
 beforeAll(() => {
@@ -69,6 +69,23 @@ describe('important data at rest (S2)', () => {
     } finally {
       await ctx.db('role_permissions').where({ role_code: 'candidate', permission_code: 'audit:read' }).delete();
     }
+  });
+});
+
+describe('important data in transit (S2)', () => {
+  it('S2 an application whose ID or phone number arrives in clear is refused; encrypted ones are decrypted before validation', async () => {
+    const { agent } = await newCandidate(ctx, 'transit');
+    const application = await validApplication(ctx);
+    const sealed = encryptForTransport(ctx.security.sm2.publicKeyHex('transport'), application, ['idNumber']);
+    // Only idNumber encrypted: phone arrives in clear. The helper leaves values that already carry the prefix.
+    const res = await agent.post('/api/registrations').send({ ...sealed, phone: '13812345678' });
+    expect(res.status).toBe(201);
+    // The agent encrypts bodies posted to exactly '/api/registrations'; the same route with an empty query is left alone.
+    const clear = await agent.post('/api/registrations?').send(application);
+    expect(clear.status).toBe(400);
+    expect(clear.body.fields).toEqual(expect.arrayContaining([{ field: 'idNumber', message: '该项须加密传输，请刷新页面后重试' }]));
+    const garbled = await agent.post('/api/registrations?').send({ ...sealed, phone: `sm2:${'ab'.repeat(120)}` });
+    expect(garbled.body.fields).toEqual([{ field: 'phone', message: '该项无法解密，请刷新页面后重试' }]);
   });
 });
 

@@ -1,6 +1,6 @@
-import smCrypto from 'sm-crypto';
-import { currentUser, loginKey, type CurrentUser, type LoginRequest, type LoginSecret } from '../../../api/src/contracts/auth';
+import { currentUser, type CurrentUser, type LoginRequest, type LoginSecret } from '../../../api/src/contracts/auth';
 import { getJson, postJson, postNoContent } from './http';
+import { encryptForServer } from './transport';
 
 function nonce(): string {
   return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
@@ -8,9 +8,8 @@ function nonce(): string {
 
 /** Signs in; the password leaves the browser only SM2-encrypted with the server's transport key. */
 export async function login(form: LoginRequest): Promise<CurrentUser> {
-  const key = await getJson('/api/auth/login-key', loginKey);
   const secret: LoginSecret = { password: form.password, nonce: nonce(), timestamp: Date.now() };
-  const passwordCipher = smCrypto.sm2.doEncrypt(JSON.stringify(secret), key.publicKey, key.cipherMode);
+  const passwordCipher = await encryptForServer(JSON.stringify(secret));
   return postJson('/api/auth/login', { username: form.username, passwordCipher }, currentUser);
 }
 

@@ -1,4 +1,5 @@
 import {
+  registrationEncryptedFields,
   registrationView,
   timelineEntry,
   type CreateRegistrationRequest,
@@ -6,12 +7,14 @@ import {
   type TimelineEntry,
 } from '../../../api/src/contracts/registration';
 import { getJson, postJson } from './http';
+import { encryptFields } from './transport';
 
 const base = '/api/registrations';
 const one = (registrationNo: string) => `${base}/${encodeURIComponent(registrationNo)}`;
 
-export function createRegistration(body: CreateRegistrationRequest): Promise<RegistrationView> {
-  return postJson(base, body, registrationView);
+/** Submits an application; ID and phone numbers travel SM2-encrypted. */
+export async function createRegistration(body: CreateRegistrationRequest): Promise<RegistrationView> {
+  return postJson(base, await encryptFields(body, registrationEncryptedFields), registrationView);
 }
 
 export function listMyRegistrations(): Promise<RegistrationView[]> {

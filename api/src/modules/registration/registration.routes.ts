@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { createRegistrationRequest, registrationView, timelineEntry } from '../../contracts/registration';
+import { createRegistrationRequest, registrationEncryptedFields, registrationView, timelineEntry } from '../../contracts/registration';
 import type { ApiRoutes } from '../../http/route';
 import type { RegistrationService } from './registration.service';
 import type { RegistrationFormRenderer } from './registration-form';
@@ -15,6 +15,7 @@ export function registrationRoutes(api: ApiRoutes, registrations: RegistrationSe
       tag: 'registrations',
       access: { permission: 'registration:create' },
       body: createRegistrationRequest,
+      encryptedFields: registrationEncryptedFields,
       response: registrationView,
       status: 201,
       audit: { action: 'registration.create', objectType: 'registration', objectId: (_v, r) => (r as { registrationNo?: string } | undefined)?.registrationNo },
