@@ -135,3 +135,20 @@ describe('walking skeleton journey in the browser (M15, M04, U5, U9)', () => {
     await reviewerContext.close();
   }, 120_000);
 });
+
+describe('audit log in the console (S1)', () => {
+  it('S1 a system admin browses the audit log and verifies its hash chain', async () => {
+    const context = await browser.newContext({ locale: 'zh-CN' });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await signIn(page, 'sysadmin', DEMO_PASSWORD);
+    await page.goto(`${baseUrl}/admin/audit`);
+    await page.locator('tr.audit-row').first().waitFor();
+    expect(await page.locator('tr.audit-row', { hasText: 'sysadmin' }).count()).toBeGreaterThan(0);
+    await page.locator('[data-test=audit-verify]').click();
+    await expect.poll(() => page.locator('.el-message-box').textContent(), { timeout: 15_000 }).toContain('审计日志哈希链完整');
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 60_000);
+});

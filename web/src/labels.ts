@@ -1,3 +1,4 @@
+import type { AuditVerificationView, auditResults } from '../../api/src/contracts/audit';
 import type { RoleCode } from '../../api/src/contracts/auth';
 import {
   levelLabels,
@@ -35,4 +36,64 @@ function isLevelCode(code: string): code is LevelCode {
 /** Inbox rows carry the level as a plain string; unknown codes are shown as they are. */
 export function levelLabel(code: string): string {
   return isLevelCode(code) ? levelLabels[code] : code;
+}
+
+/** Looks a code up in a label table; a code the table does not know is shown as it is. */
+function labelOr(labels: Readonly<Record<string, string>>, code: string): string {
+  return Object.hasOwn(labels, code) ? (labels[code] ?? code) : code;
+}
+
+/** 安全审计日志: the actions the API records (api/src), by their code. */
+export const auditActionLabels: Readonly<Record<string, string>> = {
+  'auth.login': '登录',
+  'auth.logout': '退出',
+  'registration.create': '提交报名',
+  'registration.download-form': '下载报名表',
+  'task.claim': '认领待办',
+  'task.unclaim': '退回认领',
+  'task.complete': '办理待办',
+  'process.deploy': '部署流程',
+  'access.denied': '越权访问',
+  'audit.export': '导出审计日志',
+  'audit.verify': '校验审计日志',
+  'integrity.access-control': '访问控制数据完整性异常',
+};
+
+export function auditActionLabel(code: string): string {
+  return labelOr(auditActionLabels, code);
+}
+
+/** el-tag colour per audit result: success green, failure orange, denied red. */
+export const auditResultTagTypes: Record<(typeof auditResults)[number], 'success' | 'warning' | 'danger'> = {
+  success: 'success',
+  failure: 'warning',
+  denied: 'danger',
+};
+
+/** What the hash-chain check found wrong with an entry (api/src/security/audit-chain.ts). */
+export const auditProblemKindLabels: Readonly<Record<string, string>> = {
+  edited: '被篡改',
+  'deleted-before': '前序记录被删除',
+  inserted: '被插入',
+  'broken-link': '链接断裂',
+  'missing-tail': '末尾记录缺失',
+};
+
+export function auditProblemKindLabel(kind: string): string {
+  return labelOr(auditProblemKindLabels, kind);
+}
+
+/** The outcome of 校验完整性 in words: a summary line and, when the chain is broken, one line per problem. */
+export function auditVerificationText(result: AuditVerificationView): { title: string; summary: string; problems: string[] } {
+  if (result.ok) {
+    const head = result.head
+      ? `；最新记录 #${result.head.id} 哈希 ${result.head.hash}（请另行记录以便日后比对）`
+      : '；暂无审计记录';
+    return { title: '校验通过', summary: `审计日志哈希链完整，共校验 ${result.checked} 条${head}`, problems: [] };
+  }
+  return {
+    title: '校验未通过',
+    summary: `审计日志哈希链不完整：共校验 ${result.checked} 条，发现 ${result.problems.length} 处问题`,
+    problems: result.problems.map((p) => `#${p.id} ${auditProblemKindLabel(p.kind)}${p.detail ? `：${p.detail}` : ''}`),
+  };
 }

@@ -1,4 +1,4 @@
-import { DocumentAdd, EditPen, Stamp, Tickets } from '@element-plus/icons-vue';
+import { Document, DocumentAdd, EditPen, Setting, Stamp, Tickets } from '@element-plus/icons-vue';
 import type { Component } from 'vue';
 import type { RouteRecordRaw } from 'vue-router';
 import type { PermissionCode } from '../../api/src/contracts/auth';
@@ -63,6 +63,19 @@ export const menuRoutes: RouteRecordRaw[] = [
         name: 'review-inbox',
         component: () => import('./views/inbox/ReviewInboxView.vue'),
         meta: { title: '资格审核待办', permission: 'registration-task:read' },
+      },
+    ],
+  },
+  {
+    path: '/admin',
+    meta: { title: '系统管理', icon: Setting },
+    redirect: '/admin/audit',
+    children: [
+      {
+        path: 'audit',
+        name: 'audit-log',
+        component: () => import('./views/admin/AuditLogView.vue'),
+        meta: { title: '安全审计日志', permission: 'audit:read', icon: Document },
       },
     ],
   },
