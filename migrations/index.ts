@@ -9,6 +9,7 @@ import * as m20261128_07 from './20261128_07_rate_limits';
 import * as m20261128_08 from './20261128_08_exam_reviewers';
 import * as m20261128_09 from './20261128_09_protect_registrations_and_access_control';
 import * as m20261128_10 from './20261128_10_login_nonces';
+import * as m20261128_11 from './20261128_11_sms_second_factor';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -30,6 +31,7 @@ const migrations: Array<[string, Migration]> = [
   ['20261128_08_exam_reviewers', m20261128_08],
   ['20261128_09_protect_registrations_and_access_control', m20261128_09],
   ['20261128_10_login_nonces', m20261128_10],
+  ['20261128_11_sms_second_factor', m20261128_11],
 ];
 
 export const migrationSource: Knex.MigrationSource<[string, Migration]> = {

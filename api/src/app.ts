@@ -18,6 +18,8 @@ import { AuthService } from './auth/auth.service';
 import { DataScope } from './auth/data-scope';
 import { authRoutes } from './auth/auth.routes';
 import { LoginCipher } from './auth/login-cipher';
+import { SecondFactorService } from './auth/second-factor.service';
+import type { SmsGateway } from './integrations/sms/sms-gateway';
 import { ExamRepository } from './modules/exams/exam.repository';
 import { examRoutes } from './modules/exams/exam.routes';
 import { RegistrationRepository } from './modules/registration/registration.repository';
@@ -42,6 +44,8 @@ export interface AppDeps {
   documents: DocumentService;
   security: SecurityServices;
   log: Logger;
+  /** The SMS platform (or its sandbox); without it, accounts with the SMS second factor cannot sign in. */
+  sms?: SmsGateway;
   /** Built console to serve; omitted in API-only tests. */
   webDist?: string;
 }
@@ -74,7 +78,7 @@ export function createApp(deps: AppDeps): BpmApp {
     (entry) => deps.security.audit.append(entry),
     (cipherHex) => deps.security.sm2.decryptFromBrowser('transport', cipherHex),
   );
-  authRoutes(routes, auth, new LoginCipher(db, deps.security.sm2));
+  authRoutes(routes, auth, new LoginCipher(db, deps.security.sm2), new SecondFactorService(db, deps.security, deps.sms, log));
   healthRoutes(routes, new HealthService(db, engine));
   examRoutes(routes, exams);
   registrationRoutes(routes, registrations, new RegistrationFormRenderer(deps.documents));

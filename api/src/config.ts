@@ -33,6 +33,11 @@ const envSchema = z.object({
     .transform((v) => v === 'true'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   WORKER_ID: z.string().optional(),
+  /** The SMS platform; unset: `npm start` runs the SMS sandbox on SMS_SANDBOX_PORT. */
+  SMS_GATEWAY_URL: z.string().url().optional(),
+  SMS_APP_ID: z.string().min(1).default('bpm-safety-engineer'),
+  SMS_APP_SECRET: z.string().min(16).optional(),
+  SMS_SANDBOX_PORT: z.coerce.number().int().positive().default(3101),
 });
 
 export interface AppConfig {
@@ -52,6 +57,13 @@ export interface AppConfig {
   demoData: boolean;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   workerId: string;
+  sms: {
+    /** Undefined: no real platform configured (start.ts then runs the sandbox). */
+    gatewayUrl: string | undefined;
+    appId: string;
+    appSecret: string;
+    sandboxPort: number;
+  };
 }
 
 /**
@@ -100,5 +112,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     demoData: e.DEMO_DATA,
     logLevel: e.LOG_LEVEL,
     workerId: e.WORKER_ID ?? `worker-${process.pid}`,
+    sms: {
+      gatewayUrl: e.SMS_GATEWAY_URL,
+      appId: e.SMS_APP_ID,
+      appSecret: localSecret(e.DATA_DIR, 'sms-app-secret', e.SMS_APP_SECRET),
+      sandboxPort: e.SMS_SANDBOX_PORT,
+    },
   };
 }

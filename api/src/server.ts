@@ -8,6 +8,7 @@ import type { EngineClient } from './engine/engine-client';
 import { PdfRenderer } from './documents/pdf-renderer';
 import { DocumentService } from './documents/document.service';
 import type { SecurityServices } from './security/security-services';
+import type { SmsGateway } from './integrations/sms/sms-gateway';
 
 export interface RunningApi {
   url: string;
@@ -15,7 +16,7 @@ export interface RunningApi {
 }
 
 /** Serves the API and the console on `config.host:config.port`. */
-export async function startApiServer(opts: { config: AppConfig; databaseUrl: string; db: Db; engine: EngineClient; security: SecurityServices; log: Logger }): Promise<RunningApi> {
+export async function startApiServer(opts: { config: AppConfig; databaseUrl: string; db: Db; engine: EngineClient; security: SecurityServices; log: Logger; sms?: SmsGateway }): Promise<RunningApi> {
   const { config } = opts;
   if (!fs.existsSync(config.chromiumPath)) {
     throw new Error(`Chromium not found at ${config.chromiumPath}: install it (apt-get install chromium) or set CHROMIUM_PATH`);
@@ -28,6 +29,7 @@ export async function startApiServer(opts: { config: AppConfig; databaseUrl: str
     documents: new DocumentService({ renderer }),
     security: opts.security,
     log: opts.log,
+    ...(opts.sms ? { sms: opts.sms } : {}),
     webDist: defaultWebDist,
   });
   const server = http.createServer(app);

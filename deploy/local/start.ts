@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import type http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
 import pino from 'pino';
@@ -15,6 +16,8 @@ import { ensureWebBuild } from './web-build';
 import { Keyring } from '../../api/src/security/keyring';
 import { createSecurityServices } from '../../api/src/security/security-services';
 import { StartupError, assertPortFree } from './startup-error';
+import { SmsGateway } from '../../api/src/integrations/sms/sms-gateway';
+import { sandboxUrl, startSmsSandbox, stopSmsSandbox } from '../../api/src/integrations/sms/sandbox/sms-sandbox';
 
 /**
  * `npm start`: embedded PostgreSQL (unless DATABASE_URL is set) → migrations → engine → process
@@ -30,6 +33,7 @@ let postgres: RunningPostgres | undefined;
 let engine: RunningEngine | undefined;
 let workers: ChildProcess | undefined;
 let api: RunningApi | undefined;
+let smsSandbox: http.Server | undefined;
 let db: Db | undefined;
 let stopping = false;
 
@@ -45,6 +49,7 @@ async function stopAll(code: number): Promise<never> {
     if (workers.exitCode === null) workers.kill('SIGKILL');
   }
   await db?.destroy().catch(() => undefined);
+  if (smsSandbox) await stopSmsSandbox(smsSandbox).catch((err) => log.warn({ err }, 'sms sandbox stop failed'));
   await engine?.stop().catch((err) => log.warn({ err }, 'engine stop failed'));
   await postgres?.stop().catch((err) => log.warn({ err }, 'postgres stop failed'));
   process.exit(code);
@@ -56,6 +61,8 @@ process.on('SIGTERM', () => void stopAll(0));
 async function main(): Promise<void> {
   fs.mkdirSync(config.dataDir, { recursive: true });
   await assertPortFree('api', config.host, config.port);
+  // Sandboxes of external platforms run on their own ports from 3100 when no real endpoint is configured.
+  if (!config.sms.gatewayUrl) await assertPortFree('sms-sandbox', '127.0.0.1', config.sms.sandboxPort);
   if (!fs.existsSync(config.chromiumPath)) {
     throw new StartupError('chromium', `Chromium not found at ${config.chromiumPath}: apt-get install chromium, or set CHROMIUM_PATH`);
   }
@@ -119,8 +126,19 @@ async function main(): Promise<void> {
   });
 
   await waitForHeartbeat(db, workerId);
+
+  let smsUrl = config.sms.gatewayUrl;
+  if (!smsUrl) {
+    smsSandbox = await startSmsSandbox({ port: config.sms.sandboxPort, host: '127.0.0.1', appId: config.sms.appId, appSecret: config.sms.appSecret }).catch((err: unknown) => {
+      throw new StartupError('sms-sandbox', `cannot start on 127.0.0.1:${config.sms.sandboxPort}: ${err instanceof Error ? err.message : String(err)}`);
+    });
+    smsUrl = sandboxUrl(smsSandbox);
+    say(`SMS sandbox on ${smsUrl}`);
+  }
+  const sms = new SmsGateway({ baseUrl: smsUrl, appId: config.sms.appId, appSecret: config.sms.appSecret });
+
   await webReady;
-  api = await startApiServer({ config, databaseUrl: appUrl, db, engine: engineClient, security, log });
+  api = await startApiServer({ config, databaseUrl: appUrl, db, engine: engineClient, security, log, sms });
 
   const seconds = ((Date.now() - began) / 1000).toFixed(1);
   const accounts = config.demoData ? demoAccounts.map((a) => `    ${a.username.padEnd(14)} ${a.displayName}`).join('\n') : '';
@@ -132,6 +150,7 @@ async function main(): Promise<void> {
       `  API health:      ${api.url}/api/health`,
       `  OpenAPI:         ${api.url}/api/openapi.json`,
       `  Engine Cockpit:  ${engine.cockpitUrl}  (user ${config.engine.user}, password in ${path.join(config.dataDir, 'secrets', 'engine-admin-password')})`,
+      smsSandbox ? `  SMS sandbox:     ${smsUrl}/v1/sandbox/messages?phone=…  (codes sent to phones)` : `  SMS platform:    ${smsUrl}`,
       ...(config.demoData ? [`  Demo logins (password ${DEMO_PASSWORD}):`, accounts] : []),
       '  Ctrl-C stops everything.',
       '',

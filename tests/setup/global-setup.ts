@@ -13,6 +13,7 @@ import { startWorkers, type RunningWorkers } from '../../workers/src/worker-proc
 import type { TestEnv } from '../support/test-env';
 import { Keyring } from '../../api/src/security/keyring';
 import { createSecurityServices } from '../../api/src/security/security-services';
+import { sandboxUrl, startSmsSandbox, stopSmsSandbox } from '../../api/src/integrations/sms/sandbox/sms-sandbox';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -26,7 +27,7 @@ const TEST_ENGINE_DB = 'bpm_engine_test';
 /**
  * Starts PostgreSQL, the engine and the workers once for the whole test run, on their own ports
  * and fresh databases, so a running `npm start` is not disturbed. Two runs at once need their own
- * TEST_PGPORT, TEST_ENGINE_PORT and TEST_DATA_DIR.
+ * TEST_PGPORT, TEST_ENGINE_PORT, TEST_SMS_PORT and TEST_DATA_DIR.
  * TEST_DATABASE_ADMIN_URL points at an external PostgreSQL instead of the embedded one.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
@@ -35,6 +36,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const log = (msg: string) => process.stderr.write(`[test setup] ${msg}\n`);
   const pgPort = Number(process.env.TEST_PGPORT ?? 54330);
   const enginePort = Number(process.env.TEST_ENGINE_PORT ?? 8089);
+  const smsPort = Number(process.env.TEST_SMS_PORT ?? 3191);
+  const smsAppId = 'test-sms-app';
+  const smsAppSecret = 'test-sms-secret-test-sms-secret';
+  const smsSandbox = await startSmsSandbox({ port: smsPort, host: '127.0.0.1', appId: smsAppId, appSecret: smsAppSecret, latencyMs: 10 });
 
   let postgres: RunningPostgres | undefined;
   let adminUrl = process.env.TEST_DATABASE_ADMIN_URL;
@@ -92,6 +97,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
     enginePassword,
     dataDir,
     keyringDir,
+    smsGatewayUrl: sandboxUrl(smsSandbox),
+    smsAppId,
+    smsAppSecret,
   };
   project.provide('testEnv', testEnv);
 
@@ -100,6 +108,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await db.destroy();
     await engine.stop();
     await postgres?.stop();
+    await stopSmsSandbox(smsSandbox);
   };
 }
 

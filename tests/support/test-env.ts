@@ -17,6 +17,7 @@ import { DEMO_PASSWORD } from '../../api/src/auth/seed';
 import { Keyring } from '../../api/src/security/keyring';
 import { createSecurityServices, type SecurityServices } from '../../api/src/security/security-services';
 import { CSRF_COOKIE, CSRF_HEADER } from '../../api/src/http/csrf';
+import { SmsGateway } from '../../api/src/integrations/sms/sms-gateway';
 
 /** What the global setup started, handed to every test file. */
 export interface TestEnv {
@@ -27,6 +28,10 @@ export interface TestEnv {
   dataDir: string;
   /** The run's keys: the workers of the global setup and every test file share them. */
   keyringDir: string;
+  /** The SMS sandbox of the run (TEST_SMS_PORT) and the credentials it accepts. */
+  smsGatewayUrl: string;
+  smsAppId: string;
+  smsAppSecret: string;
 }
 
 export interface TestContext {
@@ -36,6 +41,8 @@ export interface TestContext {
   app: BpmApp;
   renderer: PdfRenderer;
   security: SecurityServices;
+  /** The adapter wired into `app`, talking to the run's SMS sandbox. */
+  sms: SmsGateway;
   close(): Promise<void>;
 }
 
@@ -46,12 +53,14 @@ export function createTestContext(options: { webDist?: string } = {}): TestConte
   const engine = new EngineClient(env.engineRestUrl, env.engineUser, env.enginePassword);
   const renderer = new PdfRenderer({ poolSize: 2 });
   const security = createSecurityServices(db, Keyring.open(env.keyringDir));
+  const sms = new SmsGateway({ baseUrl: env.smsGatewayUrl, appId: env.smsAppId, appSecret: env.smsAppSecret });
   const app = createApp({
     config: { sessionSecret: 'test-session-secret-test-session-secret', sessionIdleMinutes: 30, databaseUrl: env.databaseUrl },
     db,
     engine,
     documents: new DocumentService({ renderer }),
     security,
+    sms,
     log: pino({ level: 'silent' }),
     // The built console, for tests that need the whole surface a browser sees.
     ...(options.webDist ? { webDist: options.webDist } : {}),
@@ -63,6 +72,7 @@ export function createTestContext(options: { webDist?: string } = {}): TestConte
     app,
     renderer,
     security,
+    sms,
     close: async () => {
       await renderer.close();
       await db.destroy();

@@ -1,5 +1,7 @@
 import type { Request } from 'express';
-import { currentUser, loginWireRequest } from '../contracts/auth';
+import { currentUser, loginResponse, loginVerifyRequest, loginWireRequest, mfaEncryptedFields, mfaSettings, mfaSettingsRequest } from '../contracts/auth';
+import { unauthenticated } from '../http/errors';
+import type { SecondFactorService } from './second-factor.service';
 import type { LoginCipher } from './login-cipher';
 import type { ApiRoutes } from '../http/route';
 import type { AuthService } from './auth.service';
@@ -21,8 +23,7 @@ function establishSession(req: Request, userId: number): Promise<void> {
   );
 }
 
-export function authRoutes(api: ApiRoutes, auth: AuthService, cipher: LoginCipher): void {
-
+export function authRoutes(api: ApiRoutes, auth: AuthService, cipher: LoginCipher, secondFactor: SecondFactorService): void {
   api.define(
     {
       method: 'post',
@@ -31,14 +32,55 @@ export function authRoutes(api: ApiRoutes, auth: AuthService, cipher: LoginCiphe
       tag: 'auth',
       access: { public: true },
       body: loginWireRequest,
-      response: currentUser,
+      // The user, or (SMS second factor on) a challenge: then no session until POST /auth/login/verify.
+      response: loginResponse,
       audit: { action: 'auth.login', objectType: 'user', objectId: (v) => v.body?.username, actor: (v) => v.body?.username },
     },
     async ({ req, body }) => {
+      // The password is checked (and failures counted) before any SMS is sent.
       const user = await auth.login({ username: body.username, password: await cipher.open(body.passwordCipher) });
+      const challenge = await secondFactor.challengeFor(user.id);
+      if (challenge) return challenge;
       await establishSession(req, user.id);
       return user;
     },
+  );
+  api.define(
+    {
+      method: 'post',
+      path: '/auth/login/verify',
+      summary: '登录第二步：短信验证码',
+      tag: 'auth',
+      access: { public: true },
+      body: loginVerifyRequest,
+      response: currentUser,
+      audit: { action: 'auth.login-verify', objectType: 'login_challenge', objectId: (v) => v.body?.challengeId },
+    },
+    async ({ req, body }) => {
+      const userId = await secondFactor.verify(body.challengeId, body.code);
+      const user = await auth.currentUser(userId);
+      if (!user) throw unauthenticated('账号不可用，请联系系统管理员');
+      await establishSession(req, user.id);
+      return user;
+    },
+  );
+  api.define(
+    { method: 'get', path: '/auth/mfa', summary: '本人短信二次验证设置', tag: 'auth', access: { authenticated: true }, response: mfaSettings },
+    ({ user }) => secondFactor.settings(user.id),
+  );
+  api.define(
+    {
+      method: 'post',
+      path: '/auth/mfa',
+      summary: '启用或关闭本人登录短信二次验证（手机号码须SM2加密传输）',
+      tag: 'auth',
+      access: { authenticated: true },
+      body: mfaSettingsRequest,
+      encryptedFields: mfaEncryptedFields,
+      response: mfaSettings,
+      audit: { action: 'auth.mfa-update', objectType: 'user' },
+    },
+    ({ user, body }) => secondFactor.configure(user.id, body),
   );
   api.define(
     { method: 'post', path: '/auth/logout', summary: '退出登录', tag: 'auth', access: { public: true }, status: 204, audit: { action: 'auth.logout' } },

@@ -13,6 +13,9 @@ export interface UserRow {
   enabled: boolean;
   failed_logins: number;
   locked_until: Date | null;
+  /** SM4 ciphertext of the phone that receives sign-in codes. */
+  mfa_phone: string | null;
+  mfa_enabled: boolean;
 }
 
 /** Users and their roles; role assignments are access-control data and carry SM3-HMAC seals. */

@@ -76,3 +76,58 @@ export const currentUser = z.object({
   bureau: z.enum(bureauCodes).nullable(),
 });
 export type CurrentUser = z.infer<typeof currentUser>;
+
+/** Sign-in of an account with the SMS second factor: the password was right, a code is on its way. */
+export const mfaChallenge = z.object({
+  mfaRequired: z.literal(true),
+  challengeId: z.string(),
+  /** e.g. `138****5678`. */
+  phoneMasked: z.string(),
+  /** Seconds the code stays valid. */
+  expiresInSeconds: z.number().int(),
+  /** Seconds before another code may be requested (by signing in again). */
+  resendAfterSeconds: z.number().int(),
+});
+export type MfaChallenge = z.infer<typeof mfaChallenge>;
+
+/** What `POST /api/auth/login` answers: the signed-in user, or a second-factor challenge. */
+export const loginResponse = z.union([currentUser, mfaChallenge]);
+export type LoginResponse = z.infer<typeof loginResponse>;
+
+export function isMfaChallenge(value: LoginResponse): value is MfaChallenge {
+  return 'mfaRequired' in value && value.mfaRequired === true;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The second step of a sign-in: the code from the SMS. */
+export const loginVerifyRequest = z.object({
+  challengeId: z.string({ error: '登录验证已失效，请重新登录' }).regex(UUID, '登录验证已失效，请重新登录'),
+  code: z.string({ error: '请输入短信验证码' }).trim().regex(/^\d{6}$/, '短信验证码为6位数字'),
+});
+export type LoginVerifyRequest = z.infer<typeof loginVerifyRequest>;
+
+const mfaPhone = z
+  .string({ error: '请输入手机号码' })
+  .trim()
+  .regex(/^1[3-9]\d{9}$/, '手机号码应为11位中国大陆手机号');
+
+/** Turns the SMS second factor on (with the phone that receives codes) or off, for the signed-in user. */
+export const mfaSettingsRequest = z
+  .object({
+    enabled: z.boolean({ error: '请选择是否启用短信验证' }),
+    phone: mfaPhone.optional(),
+  })
+  .superRefine((value, ctx) => {
+    if (value.enabled && !value.phone) ctx.addIssue({ code: 'custom', path: ['phone'], message: '启用短信验证须填写手机号码' });
+  });
+export type MfaSettingsRequest = z.infer<typeof mfaSettingsRequest>;
+
+/** Fields of `mfaSettingsRequest` the console SM2-encrypts for transport. */
+export const mfaEncryptedFields = ['phone'] as const satisfies ReadonlyArray<keyof MfaSettingsRequest>;
+
+export const mfaSettings = z.object({
+  enabled: z.boolean(),
+  phoneMasked: z.string().nullable(),
+});
+export type MfaSettings = z.infer<typeof mfaSettings>;

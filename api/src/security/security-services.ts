@@ -13,7 +13,8 @@ export interface SecurityServices {
   seal: RecordSeal;
   sm2: Sm2Service;
   audit: AuditLog;
-  index(kind: 'id-number' | 'phone', value: string): string;
+  /** Keyed SM3 index; `sms-code` hashes one-time codes (code + challenge id), never stored in clear. */
+  index(kind: 'id-number' | 'phone' | 'sms-code', value: string): string;
 }
 
 export function createSecurityServices(db: Db, keyring: Keyring): SecurityServices {

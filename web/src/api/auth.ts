@@ -1,4 +1,4 @@
-import { currentUser, type CurrentUser, type LoginRequest, type LoginSecret } from '../../../api/src/contracts/auth';
+import { currentUser, loginResponse, type CurrentUser, type LoginRequest, type LoginResponse, type LoginSecret, type LoginVerifyRequest } from '../../../api/src/contracts/auth';
 import { getJson, postJson, postNoContent } from './http';
 import { encryptForServer } from './transport';
 
@@ -6,11 +6,19 @@ function nonce(): string {
   return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-/** Signs in; the password leaves the browser only SM2-encrypted with the server's transport key. */
-export async function login(form: LoginRequest): Promise<CurrentUser> {
+/**
+ * Signs in; the password leaves the browser only SM2-encrypted with the server's transport key.
+ * Accounts with the SMS second factor get a challenge instead of a session (then `verifyLogin`).
+ */
+export async function login(form: LoginRequest): Promise<LoginResponse> {
   const secret: LoginSecret = { password: form.password, nonce: nonce(), timestamp: Date.now() };
   const passwordCipher = await encryptForServer(JSON.stringify(secret));
-  return postJson('/api/auth/login', { username: form.username, passwordCipher }, currentUser);
+  return postJson('/api/auth/login', { username: form.username, passwordCipher }, loginResponse);
+}
+
+/** Second step of a sign-in: the code from the SMS. */
+export function verifyLogin(request: LoginVerifyRequest): Promise<CurrentUser> {
+  return postJson('/api/auth/login/verify', request, currentUser);
 }
 
 export function logout(): Promise<void> {

@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import type { CurrentUser, LoginRequest, PermissionCode } from '../../../api/src/contracts/auth';
+import { isMfaChallenge, type CurrentUser, type LoginRequest, type LoginResponse, type LoginVerifyRequest, type PermissionCode } from '../../../api/src/contracts/auth';
 import * as authApi from '../api/auth';
 import { ApiRequestError } from '../api/http';
 import { roleLabels } from '../labels';
@@ -45,8 +45,16 @@ export const useSessionStore = defineStore('session', () => {
     return pending;
   }
 
-  async function login(request: LoginRequest): Promise<CurrentUser> {
-    const me = await authApi.login(request);
+  /** Signs in with the password; answers the user, or an SMS challenge (then call `verify`). */
+  async function login(request: LoginRequest): Promise<LoginResponse> {
+    const answer = await authApi.login(request);
+    if (!isMfaChallenge(answer)) setUser(answer);
+    return answer;
+  }
+
+  /** Completes a sign-in with the SMS code. */
+  async function verify(request: LoginVerifyRequest): Promise<CurrentUser> {
+    const me = await authApi.verifyLogin(request);
     setUser(me);
     return me;
   }
@@ -70,5 +78,5 @@ export const useSessionStore = defineStore('session', () => {
     return hasPermission(user.value, permission);
   }
 
-  return { user, roleNames, load, login, logout, clear, can };
+  return { user, roleNames, load, login, verify, logout, clear, can };
 });

@@ -1,0 +1,141 @@
+import crypto from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Db } from '../db/knex';
+import type { MfaChallenge, MfaSettings, MfaSettingsRequest } from '../contracts/auth';
+import { DomainError } from '../http/errors';
+import type { SmsGateway } from '../integrations/sms/sms-gateway';
+import type { SecurityServices } from '../security/security-services';
+import { maskPhone } from '../modules/registration/id-number';
+
+/** The rules of the SMS second factor (issue 3). */
+export const secondFactorRules = {
+  codeTtlSeconds: 5 * 60,
+  maxAttempts: 5,
+  /** A new code at most this often per user. */
+  resendSeconds: 60,
+  templateCode: 'LOGIN_CODE',
+} as const;
+
+const refusal = (status: number, code: string, message: string, field: 'code' | 'challengeId') => new DomainError(status, code, message, [{ field, message }]);
+
+const errors = {
+  unknown: () => refusal(400, 'MFA_CHALLENGE_INVALID', '登录验证已失效，请重新登录', 'challengeId'),
+  used: () => refusal(400, 'MFA_CODE_USED', '验证码已使用，请重新登录', 'code'),
+  superseded: () => refusal(400, 'MFA_CODE_SUPERSEDED', '验证码已失效，请输入最新收到的验证码', 'code'),
+  expired: () => refusal(400, 'MFA_CODE_EXPIRED', '验证码已过期，请重新登录获取新的验证码', 'code'),
+  wrong: (left: number) => refusal(400, 'MFA_CODE_WRONG', `验证码错误，还可尝试${left}次`, 'code'),
+  dead: () => refusal(423, 'MFA_CHALLENGE_LOCKED', '验证码错误次数过多，本次登录已失效，请重新登录', 'code'),
+  tooFrequent: (seconds: number) => refusal(429, 'MFA_CODE_TOO_FREQUENT', `验证码发送过于频繁，请${seconds}秒后再试`, 'code'),
+  smsUnavailable: () => new DomainError(503, 'SMS_UNAVAILABLE', '短信服务暂不可用，请稍后再试或联系系统管理员'),
+  sendFailed: () => new DomainError(503, 'SMS_SEND_FAILED', '短信验证码发送失败，请稍后重新登录'),
+};
+
+interface ChallengeRow {
+  user_id: number;
+  code_hash: string;
+  attempts: number;
+  consumed_at: Date | null;
+  closed_reason: string | null;
+  expired: boolean;
+}
+
+/**
+ * SMS second factor: after the password, a 6-digit code to the user's phone. The code exists in
+ * clear only in the SMS; the database holds HMAC-SM3(index key, code + challenge id).
+ */
+export class SecondFactorService {
+  constructor(
+    private readonly db: Db,
+    private readonly security: SecurityServices,
+    private readonly sms: SmsGateway | undefined,
+    private readonly log?: Logger,
+  ) {}
+
+  private codeHash(code: string, challengeId: string): string {
+    return this.security.index('sms-code', code + challengeId);
+  }
+
+  /**
+   * For a user whose password was just checked: null when the second factor is off; otherwise a new
+   * challenge whose code has been sent. Earlier open challenges of the user stop working.
+   */
+  async challengeFor(userId: number): Promise<MfaChallenge | null> {
+    const user = await this.db('users').where({ id: userId }).first<{ mfa_enabled: boolean; mfa_phone: string | null } | undefined>('mfa_enabled', 'mfa_phone');
+    if (!user?.mfa_enabled) return null;
+    if (!this.sms || !user.mfa_phone) throw errors.smsUnavailable();
+    const phone = this.security.cipher.decrypt(user.mfa_phone);
+    const id = crypto.randomUUID();
+    const code = String(crypto.randomInt(0, 1_000_000)).padStart(6, '0');
+    const rules = secondFactorRules;
+    await this.db.transaction(async (trx) => {
+      // One challenge at a time per user, also across API replicas.
+      await trx('users').where({ id: userId }).forUpdate().first('id');
+      const last = await trx('login_challenges')
+        .where({ user_id: userId })
+        .orderBy('created_at', 'desc')
+        .first<{ age: number } | undefined>(trx.raw('extract(epoch from now() - created_at)::float8 as age'));
+      if (last && last.age < rules.resendSeconds) throw errors.tooFrequent(Math.max(1, Math.ceil(rules.resendSeconds - last.age)));
+      await trx('login_challenges').where({ user_id: userId }).whereNull('consumed_at').update({ consumed_at: trx.fn.now(), closed_reason: 'superseded' });
+      await trx('login_challenges').insert({
+        id,
+        user_id: userId,
+        code_hash: this.codeHash(code, id),
+        attempts: 0,
+        expires_at: trx.raw('now() + make_interval(secs => ?)', [rules.codeTtlSeconds]),
+      });
+    });
+    try {
+      await this.sms.send({ phone, templateCode: rules.templateCode, params: { code } });
+    } catch (err) {
+      this.log?.error({ err, userId }, 'sign-in code could not be sent');
+      // Nothing was delivered: the user may try again at once.
+      await this.db('login_challenges').where({ id }).delete();
+      throw errors.sendFailed();
+    }
+    if (Math.random() < 0.02) await this.db('login_challenges').where('expires_at', '<', this.db.raw("now() - interval '1 day'")).delete();
+    return { mfaRequired: true, challengeId: id, phoneMasked: maskPhone(phone), expiresInSeconds: rules.codeTtlSeconds, resendAfterSeconds: rules.resendSeconds };
+  }
+
+  /** Checks a code; returns the user it signs in. Every wrong try counts, even when refused. */
+  async verify(challengeId: string, code: string): Promise<number> {
+    const outcome = await this.db.transaction(async (trx): Promise<{ userId: number } | { error: DomainError }> => {
+      const row = await trx('login_challenges')
+        .where({ id: challengeId })
+        .forUpdate()
+        .first<ChallengeRow | undefined>('user_id', 'code_hash', 'attempts', 'consumed_at', 'closed_reason', trx.raw('expires_at <= now() as expired'));
+      if (!row) return { error: errors.unknown() };
+      if (row.consumed_at) return { error: row.closed_reason === 'verified' ? errors.used() : row.closed_reason === 'superseded' ? errors.superseded() : errors.unknown() };
+      if (row.attempts >= secondFactorRules.maxAttempts) return { error: errors.dead() };
+      if (row.expired) return { error: errors.expired() };
+      const given = Buffer.from(this.codeHash(code, challengeId), 'hex');
+      const stored = Buffer.from(row.code_hash, 'hex');
+      if (given.length !== stored.length || !crypto.timingSafeEqual(given, stored)) {
+        const attempts = row.attempts + 1;
+        await trx('login_challenges').where({ id: challengeId }).update({ attempts });
+        return { error: attempts >= secondFactorRules.maxAttempts ? errors.dead() : errors.wrong(secondFactorRules.maxAttempts - attempts) };
+      }
+      await trx('login_challenges').where({ id: challengeId }).update({ consumed_at: trx.fn.now(), closed_reason: 'verified' });
+      return { userId: row.user_id };
+    });
+    if ('error' in outcome) throw outcome.error;
+    return outcome.userId;
+  }
+
+  async settings(userId: number): Promise<MfaSettings> {
+    const user = await this.db('users').where({ id: userId }).first<{ mfa_enabled: boolean; mfa_phone: string | null } | undefined>('mfa_enabled', 'mfa_phone');
+    return { enabled: user?.mfa_enabled ?? false, phoneMasked: user?.mfa_phone ? maskPhone(this.security.cipher.decrypt(user.mfa_phone)) : null };
+  }
+
+  /** Turns the second factor on with a phone (stored SM4-encrypted) or off (phone forgotten, open codes closed). */
+  async configure(userId: number, request: MfaSettingsRequest): Promise<MfaSettings> {
+    if (request.enabled && request.phone) {
+      await this.db('users').where({ id: userId }).update({ mfa_enabled: true, mfa_phone: this.security.cipher.encrypt(request.phone) });
+    } else {
+      await this.db.transaction(async (trx) => {
+        await trx('users').where({ id: userId }).update({ mfa_enabled: false, mfa_phone: null });
+        await trx('login_challenges').where({ user_id: userId }).whereNull('consumed_at').update({ consumed_at: trx.fn.now(), closed_reason: 'disabled' });
+      });
+    }
+    return this.settings(userId);
+  }
+}

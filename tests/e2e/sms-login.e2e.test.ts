@@ -1,0 +1,84 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pino from 'pino';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { createApp, defaultWebDist } from '../../api/src/app';
+import { DocumentService } from '../../api/src/documents/document.service';
+import { CHROMIUM_ARGS } from '../../api/src/documents/pdf-renderer';
+import { hashPassword } from '../../api/src/auth/password';
+import { UserRepository } from '../../api/src/auth/user.repository';
+import { sandboxMessages } from '../../api/src/integrations/sms/sandbox/sms-sandbox';
+import { createTestContext, type TestContext } from '../support/test-env';
+
+let ctx: TestContext;
+let server: http.Server;
+let baseUrl: string;
+let browser: Browser;
+
+beforeAll(async () => {
+  if (!fs.existsSync(`${defaultWebDist}/index.html`)) throw new Error('web/dist is missing: run `npm run build:web` first (npm test does)');
+  ctx = createTestContext();
+  const { app } = createApp({
+    config: { sessionSecret: 'e2e-session-secret-e2e-session-secret', sessionIdleMinutes: 30, databaseUrl: ctx.env.databaseUrl },
+    db: ctx.db,
+    engine: ctx.engine,
+    documents: new DocumentService({ renderer: ctx.renderer }),
+    security: ctx.security,
+    sms: ctx.sms,
+    log: pino({ level: 'silent' }),
+    webDist: defaultWebDist,
+  });
+  server = http.createServer(app);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: [...CHROMIUM_ARGS] });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await new Promise((r) => server?.close(r));
+  await ctx?.close();
+});
+
+const input = (page: Page, testId: string) => page.locator(`[data-test=${testId}] input, input[data-test=${testId}]`).first();
+
+describe('SMS second factor in the console (S1)', () => {
+  it('S1 a staff member with SMS verification signs in with password, then the code shown on the masked phone', async () => {
+    const username = `e2e-mfa-${Date.now()}`;
+    const phone = `137${String(crypto.randomInt(0, 1e8)).padStart(8, '0')}`;
+    const id = await new UserRepository(ctx.db, ctx.security).upsertUser({ username, displayName: '王短信', kind: 'staff', passwordHash: await hashPassword('E2e@2026'), bureau: null }, ['exam-reviewer']);
+    await ctx.db('users').where({ id }).update({ mfa_enabled: true, mfa_phone: ctx.security.cipher.encrypt(phone) });
+
+    const context = await browser.newContext({ locale: 'zh-CN' });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('response', (r) => r.status() >= 500 && errors.push(`${r.status()} ${r.url()}`));
+
+    await page.goto(`${baseUrl}/login`);
+    await input(page, 'login-username').fill(username);
+    await input(page, 'login-password').fill('E2e@2026');
+    await page.locator('[data-test=login-submit]').click();
+    await page.locator('[data-test=login-code]').waitFor();
+    await expect.poll(() => page.locator('[data-test=login-phone]').textContent()).toContain(`${phone.slice(0, 3)}****${phone.slice(-4)}`);
+    expect(await page.locator('[data-test=login-resend]').isDisabled()).toBe(true);
+
+    const [sms] = await sandboxMessages(ctx.env.smsGatewayUrl, phone);
+    const code = /验证码为(\d{6})/.exec(sms!.text)![1]!;
+    const wrong = String((Number(code) + 1) % 1_000_000).padStart(6, '0');
+    await input(page, 'login-code').fill(wrong);
+    await page.locator('[data-test=login-verify]').click();
+    await page.getByRole('alert').filter({ hasText: '验证码错误，还可尝试4次' }).waitFor();
+    expect(page.url()).toContain('/login');
+
+    await input(page, 'login-code').fill(code);
+    await page.locator('[data-test=login-verify]').click();
+    await page.waitForURL((url) => !url.pathname.startsWith('/login'));
+    expect((await page.request.get(`${baseUrl}/api/auth/me`)).status()).toBe(200);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
