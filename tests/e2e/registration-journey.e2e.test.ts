@@ -1,62 +1,24 @@
 import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import pino from 'pino';
-import { chromium, type Browser, type Download, type Page } from 'playwright-core';
-import { createApp, defaultWebDist } from '../../api/src/app';
-import { DocumentService } from '../../api/src/documents/document.service';
-import { CHROMIUM_ARGS } from '../../api/src/documents/pdf-renderer';
+import type { Browser, Download, Page } from 'playwright-core';
 import { hashPassword } from '../../api/src/auth/password';
 import { UserRepository } from '../../api/src/auth/user.repository';
 import { DEMO_PASSWORD } from '../../api/src/auth/seed';
-import { createTestContext, uniqueIdNumber, type TestContext } from '../support/test-env';
+import { uniqueIdNumber, type TestContext } from '../support/test-env';
+import { choose, input, signInPage, startConsole, waitForInboxRow, type ConsoleUnderTest } from '../support/browser';
 
+let ui: ConsoleUnderTest;
 let ctx: TestContext;
-let server: http.Server;
 let baseUrl: string;
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!fs.existsSync(`${defaultWebDist}/index.html`)) throw new Error('web/dist is missing: run `npm run build:web` first (npm test does)');
-  ctx = createTestContext();
-  // The real console, served by the real API, as `npm start` serves it.
-  const { app } = createApp({
-    config: { sessionSecret: 'e2e-session-secret-e2e-session-secret', sessionIdleMinutes: 30, databaseUrl: ctx.env.databaseUrl },
-    db: ctx.db,
-    engine: ctx.engine,
-    documents: new DocumentService({ renderer: ctx.renderer }),
-    security: ctx.security,
-    log: pino({ level: 'silent' }),
-    webDist: defaultWebDist,
-  });
-  server = http.createServer(app);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: [...CHROMIUM_ARGS] });
+  ui = await startConsole();
+  ({ ctx, baseUrl, browser } = ui);
 });
+afterAll(() => ui?.close());
 
-afterAll(async () => {
-  await browser?.close();
-  await new Promise((r) => server?.close(r));
-  await ctx?.close();
-});
-
-async function signIn(page: Page, username: string, password: string): Promise<void> {
-  await page.goto(`${baseUrl}/login`);
-  await page.locator('[data-test=login-username] input, input[data-test=login-username]').first().fill(username);
-  await page.locator('[data-test=login-password] input, input[data-test=login-password]').first().fill(password);
-  await page.locator('[data-test=login-submit]').click();
-  await page.waitForURL((url) => !url.pathname.startsWith('/login'));
-}
-
-/** Picks an option of an element-plus select by its visible label. */
-async function choose(page: Page, testId: string, label: string): Promise<void> {
-  await page.locator(`[data-test=${testId}]`).click();
-  await page.locator('.el-select-dropdown:visible .el-select-dropdown__item', { hasText: label }).first().click();
-}
-
-const input = (page: Page, testId: string) => page.locator(`[data-test=${testId}] input, input[data-test=${testId}]`).first();
+const signIn = (page: Page, username: string, password: string) => signInPage(page, baseUrl, username, password);
 
 describe('walking skeleton journey in the browser (M15, M04, U5, U9)', () => {
   it('M15 U9 a candidate applies, a reviewer claims and approves in the inbox, the candidate sees the timeline and downloads the form', async () => {
@@ -96,13 +58,7 @@ describe('walking skeleton journey in the browser (M15, M04, U5, U9)', () => {
     reviewer.on('response', (r) => r.status() >= 500 && errors.push(`reviewer: ${r.status()} ${r.url()}`));
     await signIn(reviewer, 'reviewer1', DEMO_PASSWORD);
     await reviewer.goto(`${baseUrl}/inbox/review`);
-    const row = reviewer.locator('tr.task-row', { hasText: registrationNo });
-    // The pre-check worker hands the case to the reviewers asynchronously: refresh until it is there.
-    await expect.poll(async () => {
-      await reviewer.reload();
-      // The inbox renders after its request returns; give a slow machine time before looking again.
-      return row.waitFor({ timeout: 5_000 }).then(() => true, () => false);
-    }, { timeout: 60_000 }).toBe(true);
+    const row = await waitForInboxRow(reviewer, registrationNo);
     await row.locator('[data-test=task-claim]').click();
     await row.locator('[data-test=task-review]').click();
     await reviewer.locator('[data-test=review-approve]').click();

@@ -1,49 +1,22 @@
 import crypto from 'node:crypto';
-import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import pino from 'pino';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { createApp, defaultWebDist } from '../../api/src/app';
-import { DocumentService } from '../../api/src/documents/document.service';
-import { CHROMIUM_ARGS } from '../../api/src/documents/pdf-renderer';
+import type { Browser } from 'playwright-core';
 import { hashPassword } from '../../api/src/auth/password';
 import { UserRepository } from '../../api/src/auth/user.repository';
 import { sandboxMessages } from '../../api/src/integrations/sms/sandbox/sms-sandbox';
-import { createTestContext, type TestContext } from '../support/test-env';
+import type { TestContext } from '../support/test-env';
+import { input, startConsole, type ConsoleUnderTest } from '../support/browser';
 
+let ui: ConsoleUnderTest;
 let ctx: TestContext;
-let server: http.Server;
 let baseUrl: string;
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!fs.existsSync(`${defaultWebDist}/index.html`)) throw new Error('web/dist is missing: run `npm run build:web` first (npm test does)');
-  ctx = createTestContext();
-  const { app } = createApp({
-    config: { sessionSecret: 'e2e-session-secret-e2e-session-secret', sessionIdleMinutes: 30, databaseUrl: ctx.env.databaseUrl },
-    db: ctx.db,
-    engine: ctx.engine,
-    documents: new DocumentService({ renderer: ctx.renderer }),
-    security: ctx.security,
-    sms: ctx.sms,
-    log: pino({ level: 'silent' }),
-    webDist: defaultWebDist,
-  });
-  server = http.createServer(app);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: [...CHROMIUM_ARGS] });
+  ui = await startConsole();
+  ({ ctx, baseUrl, browser } = ui);
 });
-
-afterAll(async () => {
-  await browser?.close();
-  await new Promise((r) => server?.close(r));
-  await ctx?.close();
-});
-
-const input = (page: Page, testId: string) => page.locator(`[data-test=${testId}] input, input[data-test=${testId}]`).first();
+afterAll(() => ui?.close());
 
 describe('SMS second factor in the console (S1)', () => {
   it('S1 a staff member with SMS verification signs in with password, then the code shown on the masked phone', async () => {

@@ -11,6 +11,7 @@ import { CHROMIUM_ARGS } from '../../api/src/documents/pdf-renderer';
 import { DEMO_PASSWORD } from '../../api/src/auth/seed';
 import { checkUpload, uploadPresets } from '../../api/src/http/uploads';
 import { createTestContext, eventually, listen, newCandidate, validApplication, type TestContext } from '../support/test-env';
+import { signInPage, waitForInboxRow } from '../support/browser';
 
 let ctx: TestContext;
 let server: { baseUrl: string; close(): Promise<void> };
@@ -58,13 +59,7 @@ async function watchedPage(context: BrowserContext, who: string, problems: strin
   return page;
 }
 
-async function signInPage(page: Page, username: string, password: string): Promise<void> {
-  await page.goto(`${server.baseUrl}/login`);
-  await page.locator('[data-test=login-username] input, input[data-test=login-username]').first().fill(username);
-  await page.locator('[data-test=login-password] input, input[data-test=login-password]').first().fill(password);
-  await page.locator('[data-test=login-submit]').click();
-  await page.waitForURL((url) => !url.pathname.startsWith('/login'));
-}
+const signIn = (page: Page, username: string, password: string) => signInPage(page, server.baseUrl, username, password);
 
 /** All text of a PDF, whitespace removed (text runs may be split anywhere). */
 async function pdfText(pdf: Buffer): Promise<string> {
@@ -94,13 +89,9 @@ describe('stored XSS is rendered as text (S1)', () => {
     // --- the reviewer: inbox, claim, and the comment typed into the review dialog ---
     const reviewerContext = await browser.newContext({ locale: 'zh-CN' });
     const reviewer = await watchedPage(reviewerContext, 'reviewer', problems);
-    await signInPage(reviewer, 'reviewer1', DEMO_PASSWORD);
+    await signIn(reviewer, 'reviewer1', DEMO_PASSWORD);
     await reviewer.goto(`${server.baseUrl}/inbox/review`);
-    const row = reviewer.locator('tr.task-row', { hasText: registrationNo });
-    await expect.poll(async () => {
-      await reviewer.reload();
-      return row.waitFor({ timeout: 5_000 }).then(() => true, () => false);
-    }, { timeout: 60_000 }).toBe(true);
+    const row = await waitForInboxRow(reviewer, registrationNo);
     await row.locator('[data-test=task-claim]').click();
     await row.locator('[data-test=task-review]').click();
     await reviewer.locator('[data-test=review-approve]').click();
@@ -114,7 +105,7 @@ describe('stored XSS is rendered as text (S1)', () => {
     // --- the candidate's detail page ---
     const candidateContext = await browser.newContext({ locale: 'zh-CN' });
     const candidate = await watchedPage(candidateContext, 'candidate', problems);
-    await signInPage(candidate, username, 'Test@2026');
+    await signIn(candidate, username, 'Test@2026');
     await candidate.goto(`${server.baseUrl}/portal/registrations/${registrationNo}`);
     await expect.poll(() => candidate.locator('[data-test=review-comment-text]').textContent(), { timeout: 15_000 }).toBe(comment);
     const details = (await candidate.locator('.registration-detail').textContent()) ?? '';
