@@ -36,6 +36,7 @@ import { HealthService } from './modules/health/health.service';
 import { healthRoutes } from './modules/health/health.routes';
 import type { DocumentService } from './documents/document.service';
 import type { SecurityServices } from './security/security-services';
+import type { TamperedRecordError } from './security/security.errors';
 
 export interface AppDeps {
   config: Pick<AppConfig, 'sessionSecret' | 'sessionIdleMinutes'> & { databaseUrl: string; secureCookies?: boolean };
@@ -69,7 +70,13 @@ export function createApp(deps: AppDeps): BpmApp {
       .catch((err: unknown) => log.error({ err }, 'audit append failed'));
   });
   const exams = new ExamRepository(db);
-  const registrationRepo = new RegistrationRepository(db, deps.security);
+  const reportTampered = (err: TamperedRecordError) => {
+    log.error({ table: err.table, key: err.key }, 'record fails its integrity seal');
+    void deps.security.audit
+      .append({ actor: 'system', action: 'integrity.record', objectType: err.table, objectId: String(err.key), result: 'failure' })
+      .catch((e: unknown) => log.error({ err: e }, 'audit append failed'));
+  };
+  const registrationRepo = new RegistrationRepository(db, deps.security, reportTampered);
   const scope = new DataScope(db);
   const registrations = new RegistrationService(db, registrationRepo, exams, engine, scope);
 

@@ -8,6 +8,10 @@ import { createDb, type Db } from '../../api/src/db/knex';
 import { jdbcFromUrl, prepareDatabase } from '../../api/src/bootstrap';
 import { EngineClient } from '../../api/src/engine/engine-client';
 import { ProcessDeploymentService } from '../../api/src/modules/processes/process-deployment.service';
+import { RegistrationService } from '../../api/src/modules/registration/registration.service';
+import { RegistrationRepository } from '../../api/src/modules/registration/registration.repository';
+import { ExamRepository } from '../../api/src/modules/exams/exam.repository';
+import { DataScope } from '../../api/src/auth/data-scope';
 import { startApiServer, type RunningApi } from '../../api/src/server';
 import { DEMO_PASSWORD, demoAccounts } from '../../api/src/auth/seed';
 import { startEmbeddedPostgres, type RunningPostgres } from './postgres';
@@ -111,6 +115,8 @@ async function main(): Promise<void> {
   const engineClient = new EngineClient(engine.baseUrl, config.engine.user, config.engine.password);
   const deployed = await new ProcessDeploymentService(engineClient).deployDirectory();
   say(deployed.newVersions.length ? `deployed ${deployed.newVersions.map((v) => `${v.key} v${v.version}`).join(', ')}` : 'process models unchanged');
+  const resumed = await new RegistrationService(db, new RegistrationRepository(db, security), new ExamRepository(db), engineClient, new DataScope(db)).resumeUnstartedCases();
+  if (resumed) say(`started the cases of ${resumed} registration(s) left without one`);
 
   const workerId = `workers-${process.pid}`;
   workers = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'workers', 'src', 'main.ts')], {

@@ -57,6 +57,7 @@ export const auditActionLabels: Readonly<Record<string, string>> = {
   'audit.export': '导出审计日志',
   'audit.verify': '校验审计日志',
   'integrity.access-control': '访问控制数据完整性异常',
+  'integrity.record': '业务数据完整性异常',
 };
 
 export function auditActionLabel(code: string): string {

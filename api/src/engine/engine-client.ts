@@ -183,6 +183,11 @@ export class EngineClient {
     return this.request('POST', `/task/${encodeURIComponent(taskId)}/complete`, null, { variables: toEngineVariables(variables) });
   }
 
+  processInstancesByBusinessKey(processDefinitionKey: string, businessKey: string): Promise<EngineProcessInstance[]> {
+    const q = new URLSearchParams({ processDefinitionKey, businessKey });
+    return this.request('GET', `/process-instance?${q}`, z.array(processInstance));
+  }
+
   processInstance(id: string): Promise<EngineProcessInstance> {
     return this.request('GET', `/process-instance/${encodeURIComponent(id)}`, processInstance);
   }

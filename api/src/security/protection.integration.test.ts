@@ -3,7 +3,7 @@ import { findTampered } from './record-integrity';
 import { registrationSeal, rolePermissionSeal, userRoleSeal } from './security-specs';
 import { UserRepository } from '../auth/user.repository';
 import { hashPassword } from '../auth/password';
-import { createTestContext, encryptForTransport, newCandidate, signIn, validApplication, type TestContext } from '../../../tests/support/test-env';
+import { createTestContext, encryptForTransport, eventually, newCandidate, signIn, validApplication, type TestContext } from '../../../tests/support/test-env';
 
 let ctx: TestContext;
 beforeAll(() => {
@@ -45,6 +45,14 @@ describe('important data at rest (S2)', () => {
     expect(res.body).toEqual({ code: 'INTEGRITY', message: '数据完整性校验失败，已记录并通知管理员' });
     const scan = await findTampered(ctx.db, registrationSeal, ctx.security.seal);
     expect(scan.tampered).toContainEqual(row.id);
+    // A list leaves the row out (and reports it) rather than failing for everyone.
+    const mine = await agent.get('/api/registrations/mine');
+    expect(mine.status).toBe(200);
+    expect(mine.body).toEqual([]);
+    await eventually(
+      async () => (await ctx.db('audit_log').where({ action: 'integrity.record', object_id: String(row.id) }).first()) !== undefined,
+      'the integrity finding in the audit log',
+    );
   });
 
   it('S2 a role granted or a permission added behind the application grants nothing and is reported', async () => {

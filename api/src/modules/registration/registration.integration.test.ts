@@ -161,3 +161,80 @@ describe('registration API (M15, M04, U9)', () => {
     expect((pdf.body as Buffer).subarray(0, 5).toString()).toBe('%PDF-');
   });
 });
+
+describe('registration and its case stay together (M15)', () => {
+  it('M15 when the engine cannot start the case, the application is refused with 503 and nothing is stored', async () => {
+    const { createApp } = await import('../../app');
+    const { EngineClient } = await import('../../engine/engine-client');
+    const pino = (await import('pino')).default;
+    const { apiAgent, loginBody } = await import('../../../../tests/support/test-env');
+    const { app: deadEngineApp } = {
+      app: createApp({
+        config: { sessionSecret: 'x'.repeat(32), sessionIdleMinutes: 30, databaseUrl: ctx.env.databaseUrl },
+        db: ctx.db,
+        engine: new EngineClient('http://127.0.0.1:9/engine-rest', 'u', 'p', 2_000),
+        documents: undefined as never,
+        security: ctx.security,
+        log: pino({ level: 'silent' }),
+      }),
+    };
+    const { username } = await newCandidate(ctx, 'nodeng');
+    const agent = await apiAgent(deadEngineApp);
+    expect((await agent.post('/api/auth/login').send(await loginBody(agent, username, 'Test@2026'))).status).toBe(200);
+    const before = await countRegistrations();
+    const res = await agent.post('/api/registrations').send(await validApplication(ctx));
+    expect(res.status).toBe(503);
+    expect(res.body).toEqual({ code: 'UNAVAILABLE', message: '报名系统暂时繁忙，报名未提交，请稍后再试' });
+    expect(await countRegistrations()).toBe(before);
+  });
+
+  it('M15 a registration left without its case gets it on resume, and an existing case is linked, never started twice', async () => {
+    const { RegistrationRepository } = await import('./registration.repository');
+    const { RegistrationService } = await import('./registration.service');
+    const { ExamRepository } = await import('../exams/exam.repository');
+    const { DataScope } = await import('../../auth/data-scope');
+    const repo = new RegistrationRepository(ctx.db, ctx.security);
+    const exams = new ExamRepository(ctx.db);
+    const service = new RegistrationService(ctx.db, repo, exams, ctx.engine, new DataScope(ctx.db));
+    const code = `R${String(Date.now()).slice(-6)}`;
+    const day = 86_400_000;
+    const examId = await exams.create(
+      { code, name: `${code} 续办测试`, short_name: code, year: 2026, registration_start: new Date(Date.now() - day), registration_end: new Date(Date.now() + day), status: 'published' },
+      ['other'],
+    );
+    /** A registration committed by an API that stopped before it started the case. */
+    const orphan = async (no: string, username: string) => {
+      const user = await ctx.db('users').where({ username }).first();
+      const idNumber = String((await validApplication(ctx)).idNumber);
+      await ctx.db.transaction((trx) =>
+        repo.insert(trx, {
+          registration_no: no,
+          exam_id: examId,
+          user_id: user.id,
+          level_code: 'full',
+          major_code: 'other',
+          full_name: '断点续办',
+          id_number: idNumber,
+          phone: '13800000000',
+          employer: '上海某单位',
+          education: 'bachelor',
+          education_major_related: true,
+          safety_work_years: 2,
+          status: 'submitted',
+        }),
+      );
+    };
+    const lost = `BM${code}000001`;
+    const linked = `BM${code}000002`;
+    await orphan(lost, 'candidate1');
+    await orphan(linked, 'candidate2');
+    const already = await ctx.engine.startProcess('exam-registration', linked, { registrationNo: linked, examCode: code });
+
+    await service.resumeUnstartedCases(-60_000);
+    const rows = await ctx.db('registrations').whereIn('registration_no', [lost, linked]).orderBy('registration_no');
+    expect(rows.every((r) => r.process_instance_id)).toBe(true);
+    expect(rows[1].process_instance_id).toBe(already.id);
+    expect(await ctx.engine.processInstancesByBusinessKey('exam-registration', linked)).toHaveLength(1);
+    await eventually(async () => (await ctx.db('registrations').where({ registration_no: lost }).first()).status === 'under-review', 'the resumed case to run');
+  });
+});

@@ -3,6 +3,7 @@ import type { Db } from '../../db/knex';
 import type { EducationLevel, LevelCode, RegistrationStatus } from '../../contracts/registration';
 import type { SecurityServices } from '../../security/security-services';
 import { registrationSeal } from '../../security/security-specs';
+import { TamperedRecordError } from '../../security/security.errors';
 
 export interface RegistrationRow {
   id: number;
@@ -60,7 +61,21 @@ export class RegistrationRepository {
   constructor(
     private readonly db: Db,
     private readonly security: SecurityServices,
+    /** Told about rows that fail their seal in a list; a list leaves them out rather than failing whole. */
+    private readonly onTampered: (err: TamperedRecordError) => void = () => {},
   ) {}
+
+  private openAll<T extends RegistrationRow>(rows: T[]): T[] {
+    return rows.flatMap((row) => {
+      try {
+        return [this.open(row)];
+      } catch (err) {
+        if (!(err instanceof TamperedRecordError)) throw err;
+        this.onTampered(err);
+        return [];
+      }
+    });
+  }
 
   /** Verifies a stored row and returns it with its personal fields decrypted. */
   private open<T extends RegistrationRow & { row_mac?: string | null }>(stored: T): T {
@@ -85,11 +100,11 @@ export class RegistrationRepository {
   }
 
   async listByUser(userId: number): Promise<RegistrationDetailRow[]> {
-    return (await this.detailQuery().where('r.user_id', userId).orderBy('r.submitted_at', 'desc')).map((r) => this.open(r));
+    return this.openAll(await this.detailQuery().where('r.user_id', userId).orderBy('r.submitted_at', 'desc'));
   }
 
   async listByProcessInstances(ids: string[]): Promise<RegistrationDetailRow[]> {
-    return ids.length ? (await this.detailQuery().whereIn('r.process_instance_id', ids)).map((r) => this.open(r)) : [];
+    return ids.length ? this.openAll(await this.detailQuery().whereIn('r.process_instance_id', ids)) : [];
   }
 
   /** Exact match on the ID number goes through its blind index. */
@@ -101,7 +116,22 @@ export class RegistrationRepository {
       .first('registration_no');
   }
 
-  /** Next number of a gap-free counter; call inside the transaction that uses it. */
+  /** Takes back a registration whose case could not start (its events go with it). */
+  async remove(trx: Knex.Transaction, id: number): Promise<void> {
+    await trx('registrations').where({ id }).delete();
+  }
+
+  /** Committed registrations whose case was never started. */
+  withoutCase(submittedBefore: Date): Promise<Array<{ id: number; registration_no: string; exam_code: string }>> {
+    return this.db('registrations as r')
+      .join('exams as e', 'e.id', 'r.exam_id')
+      .whereNull('r.process_instance_id')
+      .andWhere('r.status', 'submitted')
+      .andWhere('r.submitted_at', '<', submittedBefore)
+      .select('r.id', 'r.registration_no', 'e.code as exam_code');
+  }
+
+  /** Next number of a counter; call inside the transaction that uses it. */
   async nextNumber(trx: Knex.Transaction, name: string, scope: string): Promise<number> {
     const { rows } = await trx.raw<{ rows: Array<{ value: string }> }>(
       `insert into number_counters (name, scope, value) values (?, ?, 1)

@@ -6,7 +6,7 @@ import {
   type RegistrationView,
   type TimelineEntry,
 } from '../../contracts/registration';
-import { conflict, notFound, validationError } from '../../http/errors';
+import { conflict, notFound, unavailable, validationError } from '../../http/errors';
 import type { EngineClient } from '../../engine/engine-client';
 import type { DataScope } from '../../auth/data-scope';
 import type { ExamRepository } from '../exams/exam.repository';
@@ -21,6 +21,7 @@ const messages = {
   majorNotOffered: '该考试未开设所选专业',
   duplicate: '您已报名过该考试，不能重复报名',
   notFound: '报名记录不存在',
+  engineDown: '报名系统暂时繁忙，报名未提交，请稍后再试',
 };
 
 function isUniqueViolation(err: unknown): boolean {
@@ -53,9 +54,9 @@ export class RegistrationService {
       throw conflict('DUPLICATE_REGISTRATION', messages.duplicate, 'examId');
     }
 
-    let registrationNo: string;
+    let created: { id: number; no: string };
     try {
-      registrationNo = await this.db.transaction(async (trx) => {
+      created = await this.db.transaction(async (trx) => {
         const seq = await this.registrations.nextNumber(trx, 'registration', exam.code);
         const no = `BM${exam.code}${String(seq).padStart(6, '0')}`;
         const id = await this.registrations.insert(trx, {
@@ -74,16 +75,44 @@ export class RegistrationService {
           status: 'submitted',
         });
         await this.registrations.addEvent(trx, id, { kind: 'submitted', title: '提交报名', actor: user.displayName, idempotencyKey: `submitted:${no}` });
-        const instance = await this.engine.startProcess(EXAM_REGISTRATION_PROCESS, no, { registrationNo: no, examCode: exam.code });
-        await this.registrations.setProcessInstance(trx, id, instance.id);
-        return no;
+        return { id, no };
       });
     } catch (err) {
       // Two concurrent submissions of the same person: the unique constraint decides.
       if (isUniqueViolation(err)) throw conflict('DUPLICATE_REGISTRATION', messages.duplicate, 'examId');
       throw err;
     }
-    return this.view(user, registrationNo);
+    await this.startCase(created.id, created.no, exam.code);
+    return this.view(user, created.no);
+  }
+
+  /**
+   * Starts the case of a committed registration, so that its first automated step always finds it.
+   * If the engine cannot start it, the registration is taken back and the candidate told to retry.
+   */
+  private async startCase(id: number, registrationNo: string, examCode: string): Promise<void> {
+    let instanceId: string;
+    try {
+      instanceId = (await this.engine.startProcess(EXAM_REGISTRATION_PROCESS, registrationNo, { registrationNo, examCode })).id;
+    } catch (err) {
+      await this.db.transaction((trx) => this.registrations.remove(trx, id));
+      throw Object.assign(unavailable(messages.engineDown), { cause: err });
+    }
+    await this.db.transaction((trx) => this.registrations.setProcessInstance(trx, id, instanceId));
+  }
+
+  /**
+   * Registrations committed without their case (the API stopped between the two steps) get it now;
+   * a case already started under the registration number is linked rather than started twice.
+   */
+  async resumeUnstartedCases(olderThanMs = 60_000): Promise<number> {
+    const pending = await this.registrations.withoutCase(new Date(Date.now() - olderThanMs));
+    for (const r of pending) {
+      const [existing] = await this.engine.processInstancesByBusinessKey(EXAM_REGISTRATION_PROCESS, r.registration_no);
+      if (existing) await this.db.transaction((trx) => this.registrations.setProcessInstance(trx, r.id, existing.id));
+      else await this.startCase(r.id, r.registration_no, r.exam_code);
+    }
+    return pending.length;
   }
 
   /** A registration within the user's data scope. */
