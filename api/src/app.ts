@@ -36,7 +36,6 @@ import { HealthService } from './modules/health/health.service';
 import { healthRoutes } from './modules/health/health.routes';
 import type { DocumentService } from './documents/document.service';
 import type { SecurityServices } from './security/security-services';
-import type { TamperedRecordError } from './security/security.errors';
 
 export interface AppDeps {
   config: Pick<AppConfig, 'sessionSecret' | 'sessionIdleMinutes'> & { databaseUrl: string; secureCookies?: boolean };
@@ -62,21 +61,17 @@ export const defaultWebDist = path.join(repoRoot, 'web', 'dist');
 /** Builds the Express application; it listens nowhere, so supertest and the server both use it. */
 export function createApp(deps: AppDeps): BpmApp {
   const { db, engine, log } = deps;
-  const users = new UserRepository(db, deps.security);
-  const auth = new AuthService(users, (username, rows) => {
-    log.error({ username, rows }, 'access-control rows fail their integrity seal');
+  /** A record or access-control row that fails its seal: operators see it in the log and the audit log. */
+  const integrityAlarm = (action: string, objectType: string, objectId: string, detail?: Record<string, unknown>) => {
+    log.error({ action, objectType, objectId }, 'integrity seal check failed');
     void deps.security.audit
-      .append({ actor: 'system', action: 'integrity.access-control', objectType: 'user', objectId: username, result: 'failure', detail: { rows } })
+      .append({ actor: 'system', action, objectType, objectId, result: 'failure', ...(detail ? { detail } : {}) })
       .catch((err: unknown) => log.error({ err }, 'audit append failed'));
-  });
-  const exams = new ExamRepository(db);
-  const reportTampered = (err: TamperedRecordError) => {
-    log.error({ table: err.table, key: err.key }, 'record fails its integrity seal');
-    void deps.security.audit
-      .append({ actor: 'system', action: 'integrity.record', objectType: err.table, objectId: String(err.key), result: 'failure' })
-      .catch((e: unknown) => log.error({ err: e }, 'audit append failed'));
   };
-  const registrationRepo = new RegistrationRepository(db, deps.security, reportTampered);
+  const users = new UserRepository(db, deps.security);
+  const auth = new AuthService(users, (username, rows) => integrityAlarm('integrity.access-control', 'user', username, { rows }));
+  const exams = new ExamRepository(db);
+  const registrationRepo = new RegistrationRepository(db, deps.security, (err) => integrityAlarm('integrity.record', err.table, String(err.key)));
   const scope = new DataScope(db);
   const registrations = new RegistrationService(db, registrationRepo, exams, engine, scope);
 
