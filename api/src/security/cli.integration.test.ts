@@ -34,7 +34,8 @@ describe('security commands (S1, S2)', () => {
     await ctx.db('registrations').where({ id: row.id }).update({ safety_work_years: Number(row.safety_work_years) + 1 });
     const result = await cli('verify-integrity');
     expect(result.code).toBe(1);
-    expect(result.out).toMatch(new RegExp(`registrations[^\\n]*\\b${row.id}\\b`));
+    // The report lists the keys of failing rows on the line after their table's summary.
+    expect(result.out).toMatch(new RegExp(`registrations:[^\\n]*\\n\\s+[^\\n]*\\b${row.id}\\b`));
   }, 60_000);
 
   it('S1 verify-audit walks the chain and prints its head', async () => {
