@@ -10,6 +10,8 @@ import * as m20261128_08 from './20261128_08_exam_reviewers';
 import * as m20261128_09 from './20261128_09_protect_registrations_and_access_control';
 import * as m20261128_10 from './20261128_10_login_nonces';
 import * as m20261128_11 from './20261128_11_sms_second_factor';
+import * as m20261128_12 from './20261128_12_candidate_photos';
+import * as m20261128_13 from './20261128_13_ywtb_identity';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -32,6 +34,8 @@ const migrations: Array<[string, Migration]> = [
   ['20261128_09_protect_registrations_and_access_control', m20261128_09],
   ['20261128_10_login_nonces', m20261128_10],
   ['20261128_11_sms_second_factor', m20261128_11],
+  ['20261128_12_candidate_photos', m20261128_12],
+  ['20261128_13_ywtb_identity', m20261128_13],
 ];
 
 export const migrationSource: Knex.MigrationSource<[string, Migration]> = {

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import express, { type Express } from 'express';
+import express, { Router, type Express } from 'express';
 import session from 'express-session';
 import connectPgSimple from 'connect-pg-simple';
 import helmet from 'helmet';
@@ -12,7 +12,7 @@ import { ApiRoutes } from './http/route';
 import { apiNotFound, errorMiddleware } from './http/error-middleware';
 import { csrfProtection } from './http/csrf';
 import { rejectControlCharacters } from './http/control-characters';
-import { RateLimitStore, rateLimits, signInRules } from './http/rate-limit';
+import { RateLimitStore, rateLimits, signInRules, uploadRules, type RateLimitRule } from './http/rate-limit';
 import { UserRepository } from './auth/user.repository';
 import { AuthService } from './auth/auth.service';
 import { DataScope } from './auth/data-scope';
@@ -20,6 +20,9 @@ import { authRoutes } from './auth/auth.routes';
 import { LoginCipher } from './auth/login-cipher';
 import { SecondFactorService } from './auth/second-factor.service';
 import type { SmsGateway } from './integrations/sms/sms-gateway';
+import type { YwtbIdentity } from './integrations/ywtb/ywtb-identity';
+import { YwtbAccounts } from './auth/ywtb-accounts';
+import { ywtbRoutes } from './auth/ywtb.routes';
 import { ExamRepository } from './modules/exams/exam.repository';
 import { examRoutes } from './modules/exams/exam.routes';
 import { RegistrationRepository } from './modules/registration/registration.repository';
@@ -34,6 +37,9 @@ import { auditRoutes } from './modules/audit/audit.routes';
 import { signatureRoutes } from './modules/signatures/signature.routes';
 import { HealthService } from './modules/health/health.service';
 import { healthRoutes } from './modules/health/health.routes';
+import { PhotoRepository } from './modules/photos/photo.repository';
+import { PhotoService } from './modules/photos/photo.service';
+import { PHOTO_UPLOAD_PATH, photoRoutes } from './modules/photos/photo.routes';
 import type { DocumentService } from './documents/document.service';
 import type { SecurityServices } from './security/security-services';
 
@@ -46,6 +52,8 @@ export interface AppDeps {
   log: Logger;
   /** The SMS platform (or its sandbox); without it, accounts with the SMS second factor cannot sign in. */
   sms?: SmsGateway;
+  /** The 一网通办 identity service (or its sandbox); without it, 一网通办 sign-in answers "unavailable". */
+  ywtb?: { identity: YwtbIdentity; redirectUri?: string };
   /** Built console to serve; omitted in API-only tests. */
   webDist?: string;
 }
@@ -81,6 +89,16 @@ export function createApp(deps: AppDeps): BpmApp {
     (cipherHex) => deps.security.sm2.decryptFromBrowser('transport', cipherHex),
   );
   authRoutes(routes, auth, new LoginCipher(db, deps.security.sm2), new SecondFactorService(db, deps.security, deps.sms, log));
+  ywtbRoutes(routes, {
+    identity: deps.ywtb?.identity,
+    accounts: new YwtbAccounts(db, deps.security),
+    auth,
+    secret: deps.config.sessionSecret,
+    secureCookies: deps.config.secureCookies ?? false,
+    ...(deps.ywtb?.redirectUri ? { redirectUri: deps.ywtb.redirectUri } : {}),
+    audit: (entry) => deps.security.audit.append(entry),
+    log,
+  });
   healthRoutes(routes, new HealthService(db, engine));
   examRoutes(routes, exams);
   registrationRoutes(routes, registrations, new RegistrationFormRenderer(deps.documents));
@@ -88,6 +106,7 @@ export function createApp(deps: AppDeps): BpmApp {
   processRoutes(routes, new ProcessDeploymentService(engine));
   auditRoutes(routes, deps.security.audit);
   signatureRoutes(routes, deps.security.sm2);
+  photoRoutes(routes, new PhotoService(new PhotoRepository(db)));
   routes.define(
     { method: 'get', path: '/openapi.json', summary: 'OpenAPI 接口描述', tag: 'system', access: { public: true } },
     async () => routes.openApiDocument(),
@@ -121,8 +140,14 @@ export function createApp(deps: AppDeps): BpmApp {
   const secureCookies = deps.config.secureCookies ?? false;
   // CSRF first: a forged request is refused before its body is parsed or its session is loaded.
   app.use('/api', csrfProtection({ secret: deps.config.sessionSecret, secure: secureCookies }), express.json({ limit: '100kb' }), rejectControlCharacters);
+  // One store for every limiter: each prunes only windows older than the longest registered one.
+  const limitStore = new RateLimitStore(db, deps.config.sessionSecret);
   // Needs the parsed body (per-username limit); counts only failed sign-ins.
-  app.use('/api/auth/login', rateLimits(new RateLimitStore(db, deps.config.sessionSecret), signInRules));
+  app.use('/api/auth/login', rateLimits(limitStore, signInRules));
+  // Uploads (uploadRules key on the signed-in user, so these run after the session is loaded).
+  const uploadLimits = Router();
+  const postOnly = (rules: readonly RateLimitRule[]) => rules.map((rule) => ({ ...rule, key: (req: express.Request) => (req.method === 'POST' ? rule.key(req) : undefined) }));
+  for (const uploadPath of [PHOTO_UPLOAD_PATH]) uploadLimits.use(uploadPath, rateLimits(limitStore, postOnly(uploadRules)));
   app.use(
     '/api',
     session({
@@ -134,6 +159,7 @@ export function createApp(deps: AppDeps): BpmApp {
       rolling: true,
       cookie: { httpOnly: true, sameSite: 'strict', secure: secureCookies, maxAge: deps.config.sessionIdleMinutes * 60_000 },
     }),
+    uploadLimits,
     routes.router,
     apiNotFound,
   );

@@ -38,6 +38,17 @@ const envSchema = z.object({
   SMS_APP_ID: z.string().min(1).default('bpm-safety-engineer'),
   SMS_APP_SECRET: z.string().min(16).optional(),
   SMS_SANDBOX_PORT: z.coerce.number().int().positive().default(3101),
+  /** 一网通办 unified identity service; unset: `npm start` runs its sandbox on YWTB_SANDBOX_PORT. */
+  YWTB_BASE_URL: z.string().url().optional(),
+  YWTB_CLIENT_ID: z.string().min(1).default('bpm-safety-engineer'),
+  YWTB_CLIENT_SECRET: z.string().min(16).optional(),
+  /** The platform's SM2 public key (`04` + 128 hex); required with YWTB_BASE_URL, read from the sandbox otherwise. */
+  YWTB_PUBLIC_KEY: z.string().regex(/^04[0-9a-fA-F]{128}$/).optional(),
+  /** Expected `iss` of ID tokens; default YWTB_BASE_URL. */
+  YWTB_ISSUER: z.string().min(1).optional(),
+  /** Our callback as registered with 一网通办; default derived from the request (http(s)://host/api/auth/ywtb/callback). */
+  YWTB_REDIRECT_URI: z.string().url().optional(),
+  YWTB_SANDBOX_PORT: z.coerce.number().int().positive().default(3102),
 });
 
 export interface AppConfig {
@@ -62,6 +73,16 @@ export interface AppConfig {
     gatewayUrl: string | undefined;
     appId: string;
     appSecret: string;
+    sandboxPort: number;
+  };
+  ywtb: {
+    /** Undefined: no real platform configured (start.ts then runs the sandbox). */
+    baseUrl: string | undefined;
+    clientId: string;
+    clientSecret: string;
+    publicKey: string | undefined;
+    issuer: string | undefined;
+    redirectUri: string | undefined;
     sandboxPort: number;
   };
 }
@@ -117,6 +138,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       appId: e.SMS_APP_ID,
       appSecret: localSecret(e.DATA_DIR, 'sms-app-secret', e.SMS_APP_SECRET),
       sandboxPort: e.SMS_SANDBOX_PORT,
+    },
+    ywtb: {
+      baseUrl: e.YWTB_BASE_URL,
+      clientId: e.YWTB_CLIENT_ID,
+      clientSecret: localSecret(e.DATA_DIR, 'ywtb-client-secret', e.YWTB_CLIENT_SECRET),
+      publicKey: e.YWTB_PUBLIC_KEY?.toLowerCase(),
+      issuer: e.YWTB_ISSUER,
+      redirectUri: e.YWTB_REDIRECT_URI,
+      sandboxPort: e.YWTB_SANDBOX_PORT,
     },
   };
 }

@@ -9,6 +9,7 @@ import { PdfRenderer } from './documents/pdf-renderer';
 import { DocumentService } from './documents/document.service';
 import type { SecurityServices } from './security/security-services';
 import type { SmsGateway } from './integrations/sms/sms-gateway';
+import type { YwtbIdentity } from './integrations/ywtb/ywtb-identity';
 
 export interface RunningApi {
   url: string;
@@ -16,7 +17,7 @@ export interface RunningApi {
 }
 
 /** Serves the API and the console on `config.host:config.port`. */
-export async function startApiServer(opts: { config: AppConfig; databaseUrl: string; db: Db; engine: EngineClient; security: SecurityServices; log: Logger; sms?: SmsGateway }): Promise<RunningApi> {
+export async function startApiServer(opts: { config: AppConfig; databaseUrl: string; db: Db; engine: EngineClient; security: SecurityServices; log: Logger; sms?: SmsGateway; ywtb?: YwtbIdentity }): Promise<RunningApi> {
   const { config } = opts;
   if (!fs.existsSync(config.chromiumPath)) {
     throw new Error(`Chromium not found at ${config.chromiumPath}: install it (apt-get install chromium) or set CHROMIUM_PATH`);
@@ -30,6 +31,7 @@ export async function startApiServer(opts: { config: AppConfig; databaseUrl: str
     security: opts.security,
     log: opts.log,
     ...(opts.sms ? { sms: opts.sms } : {}),
+    ...(opts.ywtb ? { ywtb: { identity: opts.ywtb, ...(config.ywtb.redirectUri ? { redirectUri: config.ywtb.redirectUri } : {}) } } : {}),
     webDist: defaultWebDist,
   });
   const server = http.createServer(app);

@@ -22,6 +22,8 @@ import { createSecurityServices } from '../../api/src/security/security-services
 import { StartupError, assertPortFree } from './startup-error';
 import { SmsGateway } from '../../api/src/integrations/sms/sms-gateway';
 import { sandboxUrl, startSmsSandbox, stopSmsSandbox } from '../../api/src/integrations/sms/sandbox/sms-sandbox';
+import { YwtbIdentity } from '../../api/src/integrations/ywtb/ywtb-identity';
+import { startYwtbSandbox, type YwtbSandbox } from '../../api/src/integrations/ywtb/sandbox/ywtb-sandbox';
 
 /**
  * `npm start`: embedded PostgreSQL (unless DATABASE_URL is set) → migrations → engine → process
@@ -38,6 +40,7 @@ let engine: RunningEngine | undefined;
 let workers: ChildProcess | undefined;
 let api: RunningApi | undefined;
 let smsSandbox: http.Server | undefined;
+let ywtbSandbox: YwtbSandbox | undefined;
 let db: Db | undefined;
 let stopping = false;
 
@@ -54,6 +57,7 @@ async function stopAll(code: number): Promise<never> {
   }
   await db?.destroy().catch(() => undefined);
   if (smsSandbox) await stopSmsSandbox(smsSandbox).catch((err) => log.warn({ err }, 'sms sandbox stop failed'));
+  if (ywtbSandbox) await ywtbSandbox.close().catch((err) => log.warn({ err }, 'ywtb sandbox stop failed'));
   await engine?.stop().catch((err) => log.warn({ err }, 'engine stop failed'));
   await postgres?.stop().catch((err) => log.warn({ err }, 'postgres stop failed'));
   process.exit(code);
@@ -67,6 +71,8 @@ async function main(): Promise<void> {
   await assertPortFree('api', config.host, config.port);
   // Sandboxes of external platforms run on their own ports from 3100 when no real endpoint is configured.
   if (!config.sms.gatewayUrl) await assertPortFree('sms-sandbox', '127.0.0.1', config.sms.sandboxPort);
+  if (!config.ywtb.baseUrl) await assertPortFree('ywtb-sandbox', '127.0.0.1', config.ywtb.sandboxPort);
+  if (config.ywtb.baseUrl && !config.ywtb.publicKey) throw new StartupError('ywtb', 'YWTB_BASE_URL needs YWTB_PUBLIC_KEY (the platform\'s SM2 public key, hex)');
   if (!fs.existsSync(config.chromiumPath)) {
     throw new StartupError('chromium', `Chromium not found at ${config.chromiumPath}: apt-get install chromium, or set CHROMIUM_PATH`);
   }
@@ -143,8 +149,34 @@ async function main(): Promise<void> {
   }
   const sms = new SmsGateway({ baseUrl: smsUrl, appId: config.sms.appId, appSecret: config.sms.appSecret });
 
+  let ywtbUrl = config.ywtb.baseUrl;
+  let ywtbPublicKey = config.ywtb.publicKey;
+  if (!ywtbUrl) {
+    // The sandbox accepts our callback on any loopback port (RFC 8252 §7.3), and YWTB_REDIRECT_URI when set.
+    const redirectUris = [`http://127.0.0.1/api/auth/ywtb/callback`, `http://localhost/api/auth/ywtb/callback`, ...(config.ywtb.redirectUri ? [config.ywtb.redirectUri] : [])];
+    ywtbSandbox = await startYwtbSandbox({
+      port: config.ywtb.sandboxPort,
+      host: '127.0.0.1',
+      clients: [{ clientId: config.ywtb.clientId, clientSecret: config.ywtb.clientSecret, redirectUris }],
+    }).catch((err: unknown) => {
+      throw new StartupError('ywtb-sandbox', `cannot start on 127.0.0.1:${config.ywtb.sandboxPort}: ${err instanceof Error ? err.message : String(err)}`);
+    });
+    ywtbUrl = ywtbSandbox.url;
+    // As a client of the real platform would: the signing key from the published key endpoint.
+    ywtbPublicKey = await YwtbIdentity.fetchPublicKey(ywtbUrl);
+    say(`一网通办 sandbox on ${ywtbUrl}`);
+  }
+  const ywtb = new YwtbIdentity({
+    baseUrl: ywtbUrl,
+    clientId: config.ywtb.clientId,
+    clientSecret: config.ywtb.clientSecret,
+    publicKey: ywtbPublicKey!,
+    ...(config.ywtb.issuer ? { issuer: config.ywtb.issuer } : {}),
+    sm2: security.sm2,
+  });
+
   await webReady;
-  api = await startApiServer({ config, databaseUrl: appUrl, db, engine: engineClient, security, log, sms });
+  api = await startApiServer({ config, databaseUrl: appUrl, db, engine: engineClient, security, log, sms, ywtb });
 
   const seconds = ((Date.now() - began) / 1000).toFixed(1);
   const accounts = config.demoData ? demoAccounts.map((a) => `    ${a.username.padEnd(14)} ${a.displayName}`).join('\n') : '';
@@ -156,6 +188,8 @@ async function main(): Promise<void> {
       `  API health:      ${api.url}/api/health`,
       `  OpenAPI:         ${api.url}/api/openapi.json`,
       `  Engine Cockpit:  ${engine.cockpitUrl}  (user ${config.engine.user}, password in ${path.join(config.dataDir, 'secrets', 'engine-admin-password')})`,
+      `  一网通办 entry:   ${api.url}/api/auth/ywtb/entry  (the link 一网通办 lists: sign-on, then the application form)`,
+      ywtbSandbox ? `  一网通办 sandbox: ${ywtbUrl}  (sign-in page with test identities)` : `  一网通办:        ${ywtbUrl}`,
       smsSandbox ? `  SMS sandbox:     ${smsUrl}/v1/sandbox/messages?phone=…  (codes sent to phones)` : `  SMS platform:    ${smsUrl}`,
       ...(config.demoData ? [`  Demo logins (password ${DEMO_PASSWORD}):`, accounts] : []),
       '  Ctrl-C stops everything.',

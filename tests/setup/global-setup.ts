@@ -14,6 +14,7 @@ import type { TestEnv } from '../support/test-env';
 import { Keyring } from '../../api/src/security/keyring';
 import { createSecurityServices } from '../../api/src/security/security-services';
 import { sandboxUrl, startSmsSandbox, stopSmsSandbox } from '../../api/src/integrations/sms/sandbox/sms-sandbox';
+import { startYwtbSandbox } from '../../api/src/integrations/ywtb/sandbox/ywtb-sandbox';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -27,7 +28,7 @@ const TEST_ENGINE_DB = 'bpm_engine_test';
 /**
  * Starts PostgreSQL, the engine and the workers once for the whole test run, on their own ports
  * and fresh databases, so a running `npm start` is not disturbed. Two runs at once need their own
- * TEST_PGPORT, TEST_ENGINE_PORT, TEST_SMS_PORT and TEST_DATA_DIR.
+ * TEST_PGPORT, TEST_ENGINE_PORT, TEST_SMS_PORT, TEST_YWTB_PORT and TEST_DATA_DIR.
  * TEST_DATABASE_ADMIN_URL points at an external PostgreSQL instead of the embedded one.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
@@ -40,6 +41,16 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const smsAppId = 'test-sms-app';
   const smsAppSecret = 'test-sms-secret-test-sms-secret';
   const smsSandbox = await startSmsSandbox({ port: smsPort, host: '127.0.0.1', appId: smsAppId, appSecret: smsAppSecret, latencyMs: 10 });
+  const ywtbPort = Number(process.env.TEST_YWTB_PORT ?? 3192);
+  const ywtbClientId = 'test-ywtb-client';
+  const ywtbClientSecret = 'test-ywtb-secret-test-ywtb-secret';
+  // Test apps listen on ephemeral loopback ports: the sandbox ignores the port of loopback redirect URIs.
+  const ywtbSandbox = await startYwtbSandbox({
+    port: ywtbPort,
+    host: '127.0.0.1',
+    clients: [{ clientId: ywtbClientId, clientSecret: ywtbClientSecret, redirectUris: ['http://127.0.0.1/api/auth/ywtb/callback'] }],
+    latencyMs: 5,
+  });
 
   let postgres: RunningPostgres | undefined;
   let adminUrl = process.env.TEST_DATABASE_ADMIN_URL;
@@ -100,6 +111,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
     smsGatewayUrl: sandboxUrl(smsSandbox),
     smsAppId,
     smsAppSecret,
+    ywtbBaseUrl: ywtbSandbox.url,
+    ywtbClientId,
+    ywtbClientSecret,
+    ywtbPublicKey: ywtbSandbox.publicKey,
   };
   project.provide('testEnv', testEnv);
 
@@ -109,6 +124,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await engine.stop();
     await postgres?.stop();
     await stopSmsSandbox(smsSandbox);
+    await ywtbSandbox.close();
   };
 }
 

@@ -18,6 +18,7 @@ import { Keyring } from '../../api/src/security/keyring';
 import { createSecurityServices, type SecurityServices } from '../../api/src/security/security-services';
 import { CSRF_COOKIE, CSRF_HEADER } from '../../api/src/http/csrf';
 import { SmsGateway } from '../../api/src/integrations/sms/sms-gateway';
+import { YwtbIdentity } from '../../api/src/integrations/ywtb/ywtb-identity';
 
 /** What the global setup started, handed to every test file. */
 export interface TestEnv {
@@ -32,6 +33,11 @@ export interface TestEnv {
   smsGatewayUrl: string;
   smsAppId: string;
   smsAppSecret: string;
+  /** The 一网通办 sandbox of the run (TEST_YWTB_PORT), its registered client and its signing key. */
+  ywtbBaseUrl: string;
+  ywtbClientId: string;
+  ywtbClientSecret: string;
+  ywtbPublicKey: string;
 }
 
 export interface TestContext {
@@ -43,17 +49,22 @@ export interface TestContext {
   security: SecurityServices;
   /** The adapter wired into `app`, talking to the run's SMS sandbox. */
   sms: SmsGateway;
+  /** The 一网通办 adapter wired into `app`, talking to the run's sandbox. */
+  ywtb: YwtbIdentity;
   close(): Promise<void>;
 }
 
 /** The real application against the run's database and engine; one per test file. */
-export function createTestContext(options: { webDist?: string } = {}): TestContext {
+export function createTestContext(options: { webDist?: string; ywtb?: YwtbIdentity } = {}): TestContext {
   const env = inject('testEnv');
   const db = createDb(env.databaseUrl, 5);
   const engine = new EngineClient(env.engineRestUrl, env.engineUser, env.enginePassword);
   const renderer = new PdfRenderer({ poolSize: 2 });
   const security = createSecurityServices(db, Keyring.open(env.keyringDir));
   const sms = new SmsGateway({ baseUrl: env.smsGatewayUrl, appId: env.smsAppId, appSecret: env.smsAppSecret });
+  const ywtb =
+    options.ywtb ??
+    new YwtbIdentity({ baseUrl: env.ywtbBaseUrl, clientId: env.ywtbClientId, clientSecret: env.ywtbClientSecret, publicKey: env.ywtbPublicKey, sm2: security.sm2 });
   const app = createApp({
     config: { sessionSecret: 'test-session-secret-test-session-secret', sessionIdleMinutes: 30, databaseUrl: env.databaseUrl },
     db,
@@ -61,6 +72,7 @@ export function createTestContext(options: { webDist?: string } = {}): TestConte
     documents: new DocumentService({ renderer }),
     security,
     sms,
+    ywtb: { identity: ywtb },
     log: pino({ level: 'silent' }),
     // The built console, for tests that need the whole surface a browser sees.
     ...(options.webDist ? { webDist: options.webDist } : {}),
@@ -73,6 +85,7 @@ export function createTestContext(options: { webDist?: string } = {}): TestConte
     renderer,
     security,
     sms,
+    ywtb,
     close: async () => {
       await renderer.close();
       await db.destroy();

@@ -1,4 +1,4 @@
-import { Document, DocumentAdd, EditPen, Setting, Stamp, Tickets } from '@element-plus/icons-vue';
+import { Avatar, Document, DocumentAdd, EditPen, Setting, Stamp, Tickets } from '@element-plus/icons-vue';
 import type { Component } from 'vue';
 import type { RouteRecordRaw } from 'vue-router';
 import type { PermissionCode } from '../../api/src/contracts/auth';
@@ -50,6 +50,12 @@ export const menuRoutes: RouteRecordRaw[] = [
         name: 'apply',
         component: () => import('./views/portal/ApplyView.vue'),
         meta: { title: '报名申请', permission: 'registration:create', icon: DocumentAdd },
+      },
+      {
+        path: 'photo',
+        name: 'photo',
+        component: () => import('./views/portal/PhotoView.vue'),
+        meta: { title: '证件照片', permission: 'registration:create', icon: Avatar },
       },
     ],
   },

@@ -13,7 +13,7 @@ declare module 'express-session' {
 }
 
 /** Starts a new session (a fresh id defeats session fixation) for the signed-in user. */
-function establishSession(req: Request, userId: number): Promise<void> {
+export function establishSession(req: Request, userId: number): Promise<void> {
   return new Promise((resolve, reject) =>
     req.session.regenerate((err) => {
       if (err) return reject(err);

@@ -10,7 +10,7 @@ beforeAll(() => {
 afterAll(() => ctx.close());
 
 /** Routes that anyone may call; every other route must demand a session or a permission. */
-const PUBLIC_ROUTES = ['GET /security/transport-key', 'GET /security/public-keys', 'POST /security/verify-signature', 'POST /auth/login', 'POST /auth/login/verify', 'POST /auth/logout', 'GET /auth/csrf', 'GET /health', 'GET /openapi.json'];
+const PUBLIC_ROUTES = ['GET /security/transport-key', 'GET /security/public-keys', 'POST /security/verify-signature', 'POST /auth/login', 'POST /auth/login/verify', 'POST /auth/logout', 'GET /auth/csrf', 'GET /health', 'GET /openapi.json', 'GET /auth/ywtb/login', 'GET /auth/ywtb/entry', 'GET /auth/ywtb/callback'];
 
 interface Layer {
   route?: { path: string; methods: Record<string, boolean> };

@@ -153,7 +153,8 @@ export function encryptLikeBrowser(publicKeyHex: string, plain: string): string 
 }
 
 export class Sm2Service {
-  constructor(private readonly keyring: Keyring) {}
+  /** Only the SM2 pairs are used: a sandbox can hand in a pair of its own instead of a keyring. */
+  constructor(private readonly keyring: Pick<Keyring, 'sm2KeyPair'>) {}
 
   /** SM2-SM3 signature of `data` (a string is signed as UTF-8) with the keyring pair `keyName`, DER hex. */
   sign(keyName: string, data: Buffer | string): string {

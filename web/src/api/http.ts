@@ -26,6 +26,11 @@ const messages = {
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
+/** A file sent as the raw request body (uploads: api/src/http/uploads.ts `receiveUpload`). */
+class BinaryBody {
+  constructor(readonly data: Blob) {}
+}
+
 let onUnauthorized: (() => void) | null = null;
 
 /** The router registers what to do when the session has expired (go to the sign-in page). */
@@ -71,7 +76,11 @@ async function send(method: Method, path: string, body: unknown): Promise<Respon
     const token = await ensureCsrfToken();
     if (token) headers[CSRF_HEADER] = token;
   }
-  if (body !== undefined) {
+  if (body instanceof BinaryBody) {
+    // The server decides the type from the bytes; the claimed type only keeps the JSON parser away.
+    headers['Content-Type'] = body.data.type || 'application/octet-stream';
+    init.body = body.data;
+  } else if (body !== undefined) {
     headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body);
   }
@@ -121,6 +130,11 @@ export async function getJson<S extends z.ZodType>(path: string, schema: S): Pro
 /** POST a JSON body and check the JSON answer against its contract schema. */
 export async function postJson<S extends z.ZodType>(path: string, body: unknown, schema: S): Promise<z.output<S>> {
   return parse(await request('POST', path, body), schema);
+}
+
+/** POST a file as the raw body (an upload) and check the JSON answer against its contract schema. */
+export async function postBinary<S extends z.ZodType>(path: string, file: Blob, schema: S): Promise<z.output<S>> {
+  return parse(await request('POST', path, new BinaryBody(file)), schema);
 }
 
 /** POST where the answer is 204 No Content. */
