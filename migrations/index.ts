@@ -12,6 +12,8 @@ import * as m20261128_10 from './20261128_10_login_nonces';
 import * as m20261128_11 from './20261128_11_sms_second_factor';
 import * as m20261128_12 from './20261128_12_candidate_photos';
 import * as m20261128_13 from './20261128_13_ywtb_identity';
+import * as m20261128_14 from './20261128_14_phone_binding';
+import * as m20261128_15 from './20261128_15_guide_confirmations';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -36,6 +38,8 @@ const migrations: Array<[string, Migration]> = [
   ['20261128_11_sms_second_factor', m20261128_11],
   ['20261128_12_candidate_photos', m20261128_12],
   ['20261128_13_ywtb_identity', m20261128_13],
+  ['20261128_14_phone_binding', m20261128_14],
+  ['20261128_15_guide_confirmations', m20261128_15],
 ];
 
 export const migrationSource: Knex.MigrationSource<[string, Migration]> = {

@@ -12,7 +12,7 @@ import { ApiRoutes } from './http/route';
 import { apiNotFound, errorMiddleware } from './http/error-middleware';
 import { csrfProtection } from './http/csrf';
 import { rejectControlCharacters } from './http/control-characters';
-import { RateLimitStore, rateLimits, signInRules, uploadRules, type RateLimitRule } from './http/rate-limit';
+import { RateLimitStore, rateLimits, routeRateLimits, signInRules, smsRulesFor, uploadRules, type RateLimitRule } from './http/rate-limit';
 import { UserRepository } from './auth/user.repository';
 import { AuthService } from './auth/auth.service';
 import { DataScope } from './auth/data-scope';
@@ -25,6 +25,9 @@ import { YwtbAccounts } from './auth/ywtb-accounts';
 import { ywtbRoutes } from './auth/ywtb.routes';
 import { ExamRepository } from './modules/exams/exam.repository';
 import { examRoutes } from './modules/exams/exam.routes';
+import { GuideRepository } from './modules/guide/guide.repository';
+import { GuideService } from './modules/guide/guide.service';
+import { guideRoutes } from './modules/guide/guide.routes';
 import { RegistrationRepository } from './modules/registration/registration.repository';
 import { RegistrationService } from './modules/registration/registration.service';
 import { registrationRoutes } from './modules/registration/registration.routes';
@@ -40,6 +43,8 @@ import { healthRoutes } from './modules/health/health.routes';
 import { PhotoRepository } from './modules/photos/photo.repository';
 import { PhotoService } from './modules/photos/photo.service';
 import { PHOTO_UPLOAD_PATH, photoRoutes } from './modules/photos/photo.routes';
+import { PhoneBindingService } from './modules/phone/phone-binding.service';
+import { phoneOfRequest, phoneRoutes } from './modules/phone/phone.routes';
 import type { DocumentService } from './documents/document.service';
 import type { SecurityServices } from './security/security-services';
 
@@ -81,7 +86,10 @@ export function createApp(deps: AppDeps): BpmApp {
   const exams = new ExamRepository(db);
   const registrationRepo = new RegistrationRepository(db, deps.security, (err) => integrityAlarm('integrity.record', err.table, String(err.key)));
   const scope = new DataScope(db);
-  const registrations = new RegistrationService(db, registrationRepo, exams, engine, scope);
+  // One store for every limiter: each prunes only windows older than the longest registered one.
+  const limitStore = new RateLimitStore(db, deps.config.sessionSecret);
+  const guides = new GuideRepository(db);
+  const registrations = new RegistrationService(db, registrationRepo, exams, engine, scope, guides);
 
   const routes = new ApiRoutes(
     async (req) => (req.session.userId ? auth.currentUser(req.session.userId) : null),
@@ -101,12 +109,15 @@ export function createApp(deps: AppDeps): BpmApp {
   });
   healthRoutes(routes, new HealthService(db, engine));
   examRoutes(routes, exams);
+  guideRoutes(routes, new GuideService(exams, guides, deps.documents));
   registrationRoutes(routes, registrations, new RegistrationFormRenderer(deps.documents));
   reviewTaskRoutes(routes, new ReviewTaskService(engine, registrationRepo, scope));
   processRoutes(routes, new ProcessDeploymentService(engine));
   auditRoutes(routes, deps.security.audit);
   signatureRoutes(routes, deps.security.sm2);
   photoRoutes(routes, new PhotoService(new PhotoRepository(db)));
+  // SMS limits per phone and per address; the phone arrives SM2-encrypted, so the route applies them once decrypted.
+  phoneRoutes(routes, new PhoneBindingService(db, deps.security, deps.sms, log), routeRateLimits(limitStore, smsRulesFor(phoneOfRequest)));
   routes.define(
     { method: 'get', path: '/openapi.json', summary: 'OpenAPI 接口描述', tag: 'system', access: { public: true } },
     async () => routes.openApiDocument(),
@@ -140,8 +151,6 @@ export function createApp(deps: AppDeps): BpmApp {
   const secureCookies = deps.config.secureCookies ?? false;
   // CSRF first: a forged request is refused before its body is parsed or its session is loaded.
   app.use('/api', csrfProtection({ secret: deps.config.sessionSecret, secure: secureCookies }), express.json({ limit: '100kb' }), rejectControlCharacters);
-  // One store for every limiter: each prunes only windows older than the longest registered one.
-  const limitStore = new RateLimitStore(db, deps.config.sessionSecret);
   // Needs the parsed body (per-username limit); counts only failed sign-ins.
   app.use('/api/auth/login', rateLimits(limitStore, signInRules));
   // Uploads (uploadRules key on the signed-in user, so these run after the session is loaded).

@@ -20,8 +20,8 @@ afterAll(() => ui?.close());
 
 const signIn = (page: Page, username: string, password: string) => signInPage(page, baseUrl, username, password);
 
-describe('walking skeleton journey in the browser (M15, M04, U5, U9)', () => {
-  it('M15 U9 a candidate applies, a reviewer claims and approves in the inbox, the candidate sees the timeline and downloads the form', async () => {
+describe('walking skeleton journey in the browser (M15, M04, M02, M10, U5, U9)', () => {
+  it('M15 U9 M10 a candidate reads and confirms the exam guide, applies, a reviewer claims and approves in the inbox, the candidate sees the timeline and downloads the form', async () => {
     const username = `e2e-${Date.now()}`;
     await new UserRepository(ctx.db, ctx.security).upsertUser({ username, displayName: '陈浏览', kind: 'candidate', passwordHash: await hashPassword('E2e@2026'), bureau: null }, ['candidate']);
     const errors: string[] = [];
@@ -35,6 +35,24 @@ describe('walking skeleton journey in the browser (M15, M04, U5, U9)', () => {
     candidate.on('console', (m) => m.type() === 'error' && !m.text().startsWith('Failed to load resource') && errors.push(`candidate console: ${m.text()}`));
     candidate.on('response', (r) => r.status() >= 500 && errors.push(`candidate: ${r.status()} ${r.url()}`));
     await signIn(candidate, username, 'E2e@2026');
+    // --- applying requires the exam guide: the form links to it until it is confirmed (M02, M10) ---
+    await candidate.goto(`${baseUrl}/portal/apply`);
+    await choose(candidate, 'apply-exam', '上海市初级注册安全工程师职业资格考试');
+    await candidate.locator('[data-test=apply-guide-link]').click();
+    await candidate.waitForURL(/\/portal\/guide\?examId=\d+/);
+    const guide = candidate.locator('[data-test=guide-content]');
+    await expect.poll(() => guide.textContent(), { timeout: 15_000 }).toContain('报考条件');
+    expect(await guide.textContent()).toContain('每人每科70元');
+    const pdfHref = await candidate.locator('[data-test=guide-download]').getAttribute('href');
+    const pdf = await candidateContext.request.get(`${baseUrl}${pdfHref}`);
+    expect(pdf.status()).toBe(200);
+    expect((await pdf.body()).subarray(0, 5).toString()).toBe('%PDF-');
+    expect(await candidate.locator('[data-test=guide-confirm]').isDisabled()).toBe(true);
+    await candidate.locator('[data-test=guide-agree]').click();
+    await candidate.locator('[data-test=guide-confirm]').click();
+    await candidate.locator('[data-test=guide-confirmed]').waitFor();
+    expect(await candidate.locator('[data-test=guide-confirmed]').textContent()).toContain('确认阅读');
+
     await candidate.goto(`${baseUrl}/portal/apply`);
     await choose(candidate, 'apply-exam', '上海市初级注册安全工程师职业资格考试');
     await choose(candidate, 'apply-level', '考全科');

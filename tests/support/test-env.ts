@@ -5,6 +5,7 @@ import { inject } from 'vitest';
 import { type LoginSecret, type LoginWireRequest } from '../../api/src/contracts/auth';
 import { TRANSPORT_PREFIX, transportKey } from '../../api/src/contracts/security';
 import { registrationEncryptedFields } from '../../api/src/contracts/registration';
+import { phoneEncryptedFields } from '../../api/src/contracts/phone';
 import { encryptLikeBrowser } from '../../api/src/security/sm2';
 import pino from 'pino';
 import supertest from 'supertest';
@@ -98,10 +99,16 @@ export function csrfTokenOf(agent: supertest.Agent): string | undefined {
   return agent.jar.getCookie(CSRF_COOKIE, { domain: '127.0.0.1', path: '/', secure: false, script: true })?.value;
 }
 
+/** The POST paths whose personal fields the console SM2-encrypts, and those fields. */
+const encryptedFieldsOf: Readonly<Record<string, readonly string[]>> = {
+  '/api/registrations': registrationEncryptedFields,
+  '/api/me/phone/code': phoneEncryptedFields,
+};
+
 /**
  * A supertest agent that behaves like the console: it fetches the CSRF cookie first and echoes it in
  * `X-CSRF-Token` on every state-changing call (read at call time, so a renewed cookie is followed),
- * and SM2-encrypts the personal fields of an application as the console does.
+ * and SM2-encrypts the personal fields of an application and the phone to bind as the console does.
  * Not signed in; for anonymous calls that must pass the CSRF check (sign-in, 401 checks).
  */
 export async function apiAgent(app: BpmApp): Promise<supertest.Agent> {
@@ -113,9 +120,11 @@ export async function apiAgent(app: BpmApp): Promise<supertest.Agent> {
     const plain = agent[method].bind(agent);
     agent[method] = (url: string) => {
       const test = plain(url).set(CSRF_HEADER, csrfTokenOf(agent) ?? '');
-      if (method !== 'post' || url !== '/api/registrations') return test;
+      const fields = method === 'post' ? encryptedFieldsOf[url] : undefined;
+      if (!fields) return test;
       const send = test.send.bind(test);
-      test.send = (body?: string | object) => send(typeof body === 'object' && body !== null ? encryptForTransport(publicKey, body, registrationEncryptedFields) : body);
+      // A string body goes as it is (tests of a field sent in clear).
+      test.send = (body?: string | object) => send(typeof body === 'object' && body !== null ? encryptForTransport(publicKey, body, fields) : body);
       return test;
     };
   }
@@ -181,12 +190,31 @@ export function idNumberFor(body17: string): string {
 
 let counter = 0;
 /** A fresh candidate account for a test (unique per call), signed in. */
-export async function newCandidate(ctx: TestContext, label: string): Promise<{ agent: supertest.Agent; username: string }> {
+export async function newCandidate(ctx: TestContext, label: string, options: { confirmGuide?: boolean } = {}): Promise<{ agent: supertest.Agent; username: string }> {
   const { UserRepository } = await import('../../api/src/auth/user.repository');
   const { hashPassword } = await import('../../api/src/auth/password');
   const username = `t-${label}-${process.pid}-${++counter}-${Date.now() % 100000}`.slice(0, 60);
   await new UserRepository(ctx.db, ctx.security).upsertUser({ username, displayName: `测试${counter}`, kind: 'candidate', passwordHash: await hashPassword('Test@2026'), bureau: null }, ['candidate']);
-  return { agent: await signIn(ctx.app, username, 'Test@2026'), username };
+  const agent = await signIn(ctx.app, username, 'Test@2026');
+  // Applying requires the exam guide to be confirmed (M10); new candidates have read the demo exam's.
+  if (options.confirmGuide !== false) await confirmGuide(agent, await demoExamId(ctx));
+  return { agent, username };
+}
+
+/** The demo exam: the first published exam (the one `validApplication` applies for). */
+export async function demoExamId(ctx: TestContext): Promise<number> {
+  const exam = await ctx.db('exams').where({ status: 'published' }).orderBy('id').first<{ id: number } | undefined>('id');
+  if (!exam) throw new Error('no published exam');
+  return exam.id;
+}
+
+/** Reads the exam's guide and confirms it, as the console does (M10); returns the confirmation. */
+export async function confirmGuide(agent: supertest.Agent, examId: number): Promise<{ examId: number; version: string; confirmedAt: string }> {
+  const guide = await agent.get(`/api/exams/${examId}/guide`);
+  if (guide.status !== 200) throw new Error(`guide of exam ${examId}: ${guide.status} ${JSON.stringify(guide.body)}`);
+  const res = await agent.post(`/api/exams/${examId}/guide/confirm`).send({ version: (guide.body as { version: string }).version });
+  if (res.status !== 200) throw new Error(`confirming the guide of exam ${examId}: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body as { examId: number; version: string; confirmedAt: string };
 }
 
 /** A valid ID number no other test uses (random birth date and sequence). */
@@ -200,9 +228,8 @@ export function uniqueIdNumber(): string {
 
 /** A valid minimal application for the demo exam. */
 export async function validApplication(ctx: TestContext, overrides: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
-  const exam = await ctx.db('exams').where({ status: 'published' }).first<{ id: number }>('id');
   return {
-    examId: exam!.id,
+    examId: await demoExamId(ctx),
     levelCode: 'full',
     majorCode: 'chemical',
     fullName: '张测试',

@@ -38,7 +38,7 @@ describe('hasPermission', () => {
 
 describe('visibleMenu on the console menu', () => {
   it('shows a candidate only the portal', () => {
-    expect(outline(visibleMenu(consoleMenu, candidate))).toEqual(['网上报名/我的报名', '网上报名/报名申请', '网上报名/证件照片']);
+    expect(outline(visibleMenu(consoleMenu, candidate))).toEqual(['网上报名/我的报名', '网上报名/报考指南', '网上报名/报名申请', '网上报名/证件照片', '网上报名/绑定手机']);
   });
 
   it('shows a reviewer only the review inbox', () => {

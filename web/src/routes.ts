@@ -1,4 +1,4 @@
-import { Avatar, Document, DocumentAdd, EditPen, Setting, Stamp, Tickets } from '@element-plus/icons-vue';
+import { Avatar, Document, DocumentAdd, EditPen, Reading, Iphone, Setting, Stamp, Tickets } from '@element-plus/icons-vue';
 import type { Component } from 'vue';
 import type { RouteRecordRaw } from 'vue-router';
 import type { PermissionCode } from '../../api/src/contracts/auth';
@@ -46,6 +46,12 @@ export const menuRoutes: RouteRecordRaw[] = [
         },
       },
       {
+        path: 'guide',
+        name: 'exam-guide',
+        component: () => import('./views/portal/GuideView.vue'),
+        meta: { title: '报考指南', permission: 'registration:create', icon: Reading },
+      },
+      {
         path: 'apply',
         name: 'apply',
         component: () => import('./views/portal/ApplyView.vue'),
@@ -56,6 +62,12 @@ export const menuRoutes: RouteRecordRaw[] = [
         name: 'photo',
         component: () => import('./views/portal/PhotoView.vue'),
         meta: { title: '证件照片', permission: 'registration:create', icon: Avatar },
+      },
+      {
+        path: 'phone',
+        name: 'phone-binding',
+        component: () => import('./views/portal/PhoneBindingView.vue'),
+        meta: { title: '绑定手机', permission: 'registration:create', icon: Iphone },
       },
     ],
   },

@@ -6,15 +6,10 @@ import { DomainError } from '../http/errors';
 import type { SmsGateway } from '../integrations/sms/sms-gateway';
 import type { SecurityServices } from '../security/security-services';
 import { maskPhone } from '../modules/registration/id-number';
+import { checkOneTimeCode, hashesEqual, newOneTimeCode, oneTimeCodeHash, oneTimeCodeRules, resendWaitSeconds } from './one-time-code';
 
 /** The rules of the SMS second factor (issue 3). */
-export const secondFactorRules = {
-  codeTtlSeconds: 5 * 60,
-  maxAttempts: 5,
-  /** A new code at most this often per user. */
-  resendSeconds: 60,
-  templateCode: 'LOGIN_CODE',
-} as const;
+export const secondFactorRules = { ...oneTimeCodeRules, templateCode: 'LOGIN_CODE' } as const;
 
 const refusal = (status: number, code: string, message: string, field: 'code' | 'challengeId') => new DomainError(status, code, message, [{ field, message }]);
 
@@ -52,7 +47,7 @@ export class SecondFactorService {
   ) {}
 
   private codeHash(code: string, challengeId: string): string {
-    return this.security.index('sms-code', code + challengeId);
+    return oneTimeCodeHash((value) => this.security.index('sms-code', value), code, challengeId);
   }
 
   /**
@@ -65,7 +60,7 @@ export class SecondFactorService {
     if (!this.sms || !user.mfa_phone) throw errors.smsUnavailable();
     const phone = this.security.cipher.decrypt(user.mfa_phone);
     const id = crypto.randomUUID();
-    const code = String(crypto.randomInt(0, 1_000_000)).padStart(6, '0');
+    const code = newOneTimeCode();
     const rules = secondFactorRules;
     await this.db.transaction(async (trx) => {
       // One challenge at a time per user, also across API replicas.
@@ -74,7 +69,8 @@ export class SecondFactorService {
         .where({ user_id: userId })
         .orderBy('created_at', 'desc')
         .first<{ age: number } | undefined>(trx.raw('extract(epoch from now() - created_at)::float8 as age'));
-      if (last && last.age < rules.resendSeconds) throw errors.tooFrequent(Math.max(1, Math.ceil(rules.resendSeconds - last.age)));
+      const wait = resendWaitSeconds(last?.age, rules.resendSeconds);
+      if (wait > 0) throw errors.tooFrequent(wait);
       await trx('login_challenges').where({ user_id: userId }).whereNull('consumed_at').update({ consumed_at: trx.fn.now(), closed_reason: 'superseded' });
       await trx('login_challenges').insert({
         id,
@@ -105,15 +101,13 @@ export class SecondFactorService {
         .first<ChallengeRow | undefined>('user_id', 'code_hash', 'attempts', 'consumed_at', 'closed_reason', trx.raw('expires_at <= now() as expired'));
       if (!row) return { error: errors.unknown() };
       if (row.consumed_at) return { error: row.closed_reason === 'verified' ? errors.used() : row.closed_reason === 'superseded' ? errors.superseded() : errors.unknown() };
-      if (row.attempts >= secondFactorRules.maxAttempts) return { error: errors.dead() };
-      if (row.expired) return { error: errors.expired() };
-      const given = Buffer.from(this.codeHash(code, challengeId), 'hex');
-      const stored = Buffer.from(row.code_hash, 'hex');
-      if (given.length !== stored.length || !crypto.timingSafeEqual(given, stored)) {
-        const attempts = row.attempts + 1;
-        await trx('login_challenges').where({ id: challengeId }).update({ attempts });
-        return { error: attempts >= secondFactorRules.maxAttempts ? errors.dead() : errors.wrong(secondFactorRules.maxAttempts - attempts) };
+      const check = checkOneTimeCode(row, hashesEqual(this.codeHash(code, challengeId), row.code_hash), secondFactorRules.maxAttempts);
+      if (check.outcome !== 'ok' && 'attempts' in check && check.attempts !== undefined) {
+        await trx('login_challenges').where({ id: challengeId }).update({ attempts: check.attempts });
       }
+      if (check.outcome === 'locked') return { error: errors.dead() };
+      if (check.outcome === 'expired') return { error: errors.expired() };
+      if (check.outcome === 'wrong') return { error: errors.wrong(check.left) };
       await trx('login_challenges').where({ id: challengeId }).update({ consumed_at: trx.fn.now(), closed_reason: 'verified' });
       return { userId: row.user_id };
     });

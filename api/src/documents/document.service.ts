@@ -4,7 +4,7 @@ import { TemplateEngine } from './template-engine';
 import { templateDefinitions, type TemplateDataMap, type TemplateName } from './template-data';
 
 export type { TemplateDataMap, TemplateName } from './template-data';
-export type { EducationRecord, RegistrationFormData, ReviewStatus, WorkRecord } from './template-data';
+export type { EducationRecord, ExamGuideData, RegistrationFormData, ReviewStatus, WorkRecord } from './template-data';
 
 /**
  * Where template sources come from. The default reads `templates/<name>.hbs`; the template-version

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isImageDataUrl } from './image-data-url';
+import { examGuideContent } from '../contracts/guide';
 
 // Data contracts of the document templates: one zod schema per template, the TypeScript types
 // inferred from it. Documents are views: values arrive display-ready (names, majors, subjects as
@@ -64,10 +65,17 @@ export const registrationFormDataSchema = z.object({
   generatedAt: isoDateTime, // 生成时间
 });
 
+/** 考试报考指南 (M02): the guide as the console shows it, with its version and print time. */
+export const examGuideDataSchema = examGuideContent.extend({
+  version: text, // 指南版本 (content hash)
+  generatedAt: isoDateTime, // 生成时间
+});
+
 export type EducationRecord = z.infer<typeof educationRecordSchema>;
 export type WorkRecord = z.infer<typeof workRecordSchema>;
 export type ReviewStatus = z.infer<typeof reviewStatusSchema>;
 export type RegistrationFormData = z.infer<typeof registrationFormDataSchema>;
+export type ExamGuideData = z.infer<typeof examGuideDataSchema>;
 
 /**
  * Every template the service renders: its data schema and how it prints. A template added to
@@ -75,6 +83,7 @@ export type RegistrationFormData = z.infer<typeof registrationFormDataSchema>;
  */
 export const templateDefinitions = {
   'registration-form': { schema: registrationFormDataSchema, landscape: false },
+  'exam-guide': { schema: examGuideDataSchema, landscape: false },
 } as const;
 
 export type TemplateName = keyof typeof templateDefinitions;

@@ -39,6 +39,37 @@ export const registrationFormSample: TemplateDataMap['registration-form'] = {
   generatedAt: '2025-03-06T09:30:00+08:00',
 };
 
+export const examGuideSample: TemplateDataMap['exam-guide'] = {
+  examName: '2025年度上海市初级注册安全工程师职业资格考试',
+  year: 2025,
+  registrationStart: '2025-03-01T09:00:00+08:00',
+  registrationEnd: '2025-03-15T17:00:00+08:00',
+  organiser: '上海市职业能力考试院',
+  eligibility: ['在本市工作或居住，遵守国家法律、法规，恪守职业道德。', '具备下表规定的学历和从事安全生产业务工作年限。'],
+  educationTable: [
+    { education: '中专学历', related: '从事安全生产业务满4年', other: '从事安全生产业务满5年' },
+    { education: '大专学历', related: '从事安全生产业务满2年', other: '从事安全生产业务满3年' },
+    { education: '本科及以上学历', related: '从事安全生产业务工作', other: '从事安全生产业务工作' },
+  ],
+  educationNotes: ['学历须为国务院教育行政部门认可的学历或学位。'],
+  levels: [
+    { label: '考全科', subjects: ['安全生产法律法规', '安全生产实务'], condition: '参加两个科目的考试。', fee: 140 },
+    { label: '考增项', subjects: ['安全生产实务'], condition: '已取得初级注册安全工程师职业资格证书，报考其他专业。', fee: 70 },
+  ],
+  subjects: [
+    { name: '安全生产法律法规', duration: '2小时（上午）', paper: '单项选择题70题、多项选择题15题，满分100分，闭卷', fee: 70 },
+    { name: '安全生产实务', duration: '2.5小时（下午）', paper: '单项选择题20题、案例分析题4题，满分100分，闭卷', fee: 70 },
+  ],
+  majors: ['化工安全', '金属冶炼安全', '建筑施工安全', '道路运输安全', '其他安全(不包括消防安全)'],
+  photoRules: ['近期免冠正面证件照，白色或浅色背景。', 'JPG/JPEG格式，像素不低于295×413，文件大于10KB。'],
+  payment: ['考试费按科目收取，每人每科70元。', '逾期未缴费的，视为自动放弃报名。'],
+  commitment: ['考生须如实填报个人信息，并签署《告知承诺书》。'],
+  contact: ['本指南由上海市职业能力考试院发布，报考事宜请咨询上海市职业能力考试院。'],
+  version: '0123456789abcdef',
+  generatedAt: '2025-02-20T09:30:00+08:00',
+};
+
 export const templateSamples: TemplateDataMap = {
   'registration-form': registrationFormSample,
+  'exam-guide': examGuideSample,
 };

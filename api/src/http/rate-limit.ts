@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import type { Request, RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import type { Db } from '../db/knex';
 import { DomainError } from './errors';
 
@@ -96,24 +96,40 @@ export interface RateLimitRule {
   refundSuccessful?: boolean;
 }
 
+/** Takes one hit of a rule for the request; throws 429 (with `Retry-After`) when the rule is exceeded. */
+async function takeHit(store: RateLimitStore, rule: RateLimitRule, req: Request, res: Response): Promise<void> {
+  const subject = rule.key(req);
+  if (subject === undefined) return;
+  const key = store.storedKey(rule.name, subject);
+  const hit = await store.hit(key, rule.windowSeconds);
+  if (hit.count > rule.max) {
+    res.set('Retry-After', String(hit.resetInSeconds));
+    throw rateLimited();
+  }
+  if (rule.refundSuccessful) {
+    res.on('finish', () => {
+      if (res.statusCode < 400) store.refund(key, hit.windowStart).catch(() => undefined);
+    });
+  }
+}
+
 /** Express middleware enforcing one rule; a refused request gets 429 with `Retry-After`. */
 export function rateLimit(store: RateLimitStore, rule: RateLimitRule): RequestHandler {
   store.register(rule.windowSeconds);
   return async (req, res, next) => {
-    const subject = rule.key(req);
-    if (subject === undefined) return next();
-    const key = store.storedKey(rule.name, subject);
-    const hit = await store.hit(key, rule.windowSeconds);
-    if (hit.count > rule.max) {
-      res.set('Retry-After', String(hit.resetInSeconds));
-      throw rateLimited();
-    }
-    if (rule.refundSuccessful) {
-      res.on('finish', () => {
-        if (res.statusCode < 400) store.refund(key, hit.windowStart).catch(() => undefined);
-      });
-    }
+    await takeHit(store, rule, req, res);
     next();
+  };
+}
+
+/**
+ * The rules applied from inside a route, for subjects known only there (a phone number that
+ * arrives SM2-encrypted and is decrypted by the route). Call once per request; rules in order.
+ */
+export function routeRateLimits(store: RateLimitStore, rules: readonly RateLimitRule[]): (req: Request, res: Response) => Promise<void> {
+  for (const rule of rules) store.register(rule.windowSeconds);
+  return async (req, res) => {
+    for (const rule of rules) await takeHit(store, rule, req, res);
   };
 }
 
@@ -143,11 +159,16 @@ export const signInRules: readonly RateLimitRule[] = [
 ];
 
 /** SMS codes cost money and can harass: per phone one a minute and 10 a day, per address 30 an hour. */
-export const smsRules: readonly RateLimitRule[] = [
-  { name: 'sms-phone-minute', windowSeconds: 60, max: 1, key: (req) => bodyField(req, 'phone') },
-  { name: 'sms-phone-day', windowSeconds: 24 * 3600, max: 10, key: (req) => bodyField(req, 'phone') },
-  { name: 'sms-ip-hour', windowSeconds: 3600, max: 30, key: clientIp },
-];
+export function smsRulesFor(phoneOf: (req: Request) => string | undefined): RateLimitRule[] {
+  return [
+    { name: 'sms-phone-minute', windowSeconds: 60, max: 1, key: phoneOf },
+    { name: 'sms-phone-day', windowSeconds: 24 * 3600, max: 10, key: phoneOf },
+    { name: 'sms-ip-hour', windowSeconds: 3600, max: 30, key: clientIp },
+  ];
+}
+
+/** `smsRulesFor` with the phone in clear in the JSON body. */
+export const smsRules: readonly RateLimitRule[] = smsRulesFor((req) => bodyField(req, 'phone'));
 
 /** Uploads are re-encoded (CPU) and stored: per user 60 in 10 minutes, per address 300 an hour. */
 export const uploadRules: readonly RateLimitRule[] = [

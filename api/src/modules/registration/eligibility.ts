@@ -16,7 +16,7 @@ export interface EligibilityResult {
  * Minimum years of safety-production work by education (DOMAIN.md, 报考条件); null means "engaged in
  * safety production, no minimum". Issue 4 moves this table into a DMN decision the engine evaluates.
  */
-const minimumYears: Record<EducationLevel, { related: number | null; other: number | null }> = {
+export const minimumYears: Readonly<Record<EducationLevel, { related: number | null; other: number | null }>> = {
   secondary: { related: 4, other: 5 },
   college: { related: 2, other: 3 },
   bachelor: { related: null, other: null },

@@ -10,6 +10,7 @@ import { conflict, notFound, unavailable, validationError } from '../../http/err
 import type { EngineClient } from '../../engine/engine-client';
 import type { DataScope } from '../../auth/data-scope';
 import type { ExamRepository } from '../exams/exam.repository';
+import { GuideRepository } from '../guide/guide.repository';
 import { maskIdNumber, maskPhone, validateIdNumber } from './id-number';
 import { precheckEligibility } from './eligibility';
 import type { RegistrationDetailRow, RegistrationRepository } from './registration.repository';
@@ -19,6 +20,7 @@ export const EXAM_REGISTRATION_PROCESS = 'exam-registration';
 const messages = {
   examClosed: '该考试不在报名时间内，无法报名',
   majorNotOffered: '该考试未开设所选专业',
+  guideNotConfirmed: '请先阅读并确认报考指南',
   duplicate: '您已报名过该考试，不能重复报名',
   notFound: '报名记录不存在',
   engineDown: '报名系统暂时繁忙，报名未提交，请稍后再试',
@@ -29,13 +31,19 @@ function isUniqueViolation(err: unknown): boolean {
 }
 
 export class RegistrationService {
+  private readonly guides: Pick<GuideRepository, 'hasConfirmed'>;
+
   constructor(
     private readonly db: Db,
     private readonly registrations: RegistrationRepository,
     private readonly exams: ExamRepository,
     private readonly engine: EngineClient,
     private readonly scope: DataScope,
-  ) {}
+    /** Confirmations of the exam guide (M10); by default the table of this database. */
+    guides?: Pick<GuideRepository, 'hasConfirmed'>,
+  ) {
+    this.guides = guides ?? new GuideRepository(db);
+  }
 
   /**
    * Stores the application and starts its `exam-registration` case with the registration number as
@@ -48,6 +56,8 @@ export class RegistrationService {
     if (!exam || exam.status !== 'published' || now < exam.registration_start || now >= exam.registration_end) {
       throw validationError([{ field: 'examId', message: messages.examClosed }]);
     }
+    // M10: applying requires having read and confirmed the exam's guide.
+    if (!(await this.guides.hasConfirmed(user.id, exam.id))) throw validationError([{ field: 'examId', message: messages.guideNotConfirmed }]);
     const majors = (await this.exams.majorsOf([exam.id])).get(exam.id) ?? [];
     if (!majors.some((m) => m.code === input.majorCode)) throw validationError([{ field: 'majorCode', message: messages.majorNotOffered }]);
     if (await this.registrations.findExisting(exam.id, user.id, input.idNumber)) {

@@ -5,7 +5,7 @@ import { UserRepository } from '../../auth/user.repository';
 import { hashPassword } from '../../auth/password';
 import { ExamRepository } from '../exams/exam.repository';
 import { expectNoAccess } from '../../../../tests/support/idor';
-import { createTestContext, eventually, newCandidate, signIn, validApplication, type TestContext } from '../../../../tests/support/test-env';
+import { confirmGuide, createTestContext, eventually, newCandidate, signIn, validApplication, type TestContext } from '../../../../tests/support/test-env';
 
 let ctx: TestContext;
 beforeAll(() => {
@@ -32,6 +32,7 @@ describe('reviewer data scope (S1)', () => {
     const other = await signIn(ctx.app, `rb${code}`.toLowerCase(), 'Review@2026');
 
     const { agent: candidate } = await newCandidate(ctx, 'scope');
+    await confirmGuide(candidate, examId);
     const created = await candidate.post('/api/registrations').send(await validApplication(ctx, { examId }));
     expect(created.status).toBe(201);
     const registrationNo = created.body.registrationNo as string;

@@ -1,0 +1,54 @@
+import type { CurrentUser } from '../../contracts/auth';
+import type { ExamGuideContent, ExamGuideView, GuideConfirmation } from '../../contracts/guide';
+import type { DocumentService } from '../../documents/document.service';
+import { conflict, notFound } from '../../http/errors';
+import type { ExamRepository, ExamRow } from '../exams/exam.repository';
+import { buildGuideContent, guideSettings, guideVersion, type GuideSettings } from './guide-content';
+import type { GuideConfirmationRow, GuideRepository } from './guide.repository';
+
+const messages = {
+  notFound: '考试不存在或尚未发布',
+  changed: '报考指南已更新，请重新阅读后再确认',
+};
+
+function toConfirmation(row: GuideConfirmationRow): GuideConfirmation {
+  return { examId: row.exam_id, version: row.guide_version, confirmedAt: row.confirmed_at.toISOString() };
+}
+
+/** 考试报考指南 (M02) and its reading confirmation (M10). */
+export class GuideService {
+  constructor(
+    private readonly exams: ExamRepository,
+    private readonly guides: GuideRepository,
+    private readonly documents: DocumentService,
+    private readonly settings: Readonly<GuideSettings> = guideSettings,
+  ) {}
+
+  /** The guide of a published exam with its version. */
+  async content(examId: number): Promise<{ exam: ExamRow; content: ExamGuideContent; version: string }> {
+    const exam = await this.exams.findById(examId);
+    if (!exam || exam.status !== 'published') throw notFound(messages.notFound);
+    const majors = ((await this.exams.majorsOf([exam.id])).get(exam.id) ?? []).map((m) => m.name);
+    const content = buildGuideContent(exam, majors, this.settings);
+    return { exam, content, version: guideVersion(content) };
+  }
+
+  async view(user: CurrentUser, examId: number): Promise<ExamGuideView> {
+    const { content, version } = await this.content(examId);
+    const latest = await this.guides.latest(user.id, examId);
+    return { ...content, examId, version, confirmation: latest ? toConfirmation(latest) : null };
+  }
+
+  async pdf(examId: number, now = new Date()): Promise<{ pdf: Buffer; exam: ExamRow }> {
+    const { exam, content, version } = await this.content(examId);
+    const pdf = await this.documents.renderPdf('exam-guide', { ...content, version, generatedAt: now.toISOString() });
+    return { pdf, exam };
+  }
+
+  /** Records that the user read and confirmed this version of the guide; again: the first record. */
+  async confirm(user: CurrentUser, examId: number, version: string, now = new Date()): Promise<GuideConfirmation> {
+    const current = await this.content(examId);
+    if (current.version !== version) throw conflict('GUIDE_CHANGED', messages.changed, 'version');
+    return toConfirmation(await this.guides.confirm(user.id, examId, version, now));
+  }
+}
