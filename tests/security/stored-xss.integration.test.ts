@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { pdfText } from '../support/pdf';
 import { defaultWebDist } from '../../api/src/app';
 import type { RegistrationView } from '../../api/src/contracts/registration';
 import { CHROMIUM_ARGS } from '../../api/src/documents/pdf-renderer';
@@ -60,18 +60,6 @@ async function watchedPage(context: BrowserContext, who: string, problems: strin
 }
 
 const signIn = (page: Page, username: string, password: string) => signInPage(page, server.baseUrl, username, password);
-
-/** All text of a PDF, whitespace removed (text runs may be split anywhere). */
-async function pdfText(pdf: Buffer): Promise<string> {
-  const doc = await getDocument({ data: new Uint8Array(pdf), disableFontFace: true, verbosity: 0 }).promise;
-  let text = '';
-  for (let n = 1; n <= doc.numPages; n += 1) {
-    const content = await (await doc.getPage(n)).getTextContent();
-    text += content.items.map((item) => ('str' in item ? item.str : '')).join('');
-  }
-  await doc.destroy();
-  return text.replace(/\s+/g, '');
-}
 
 describe('stored XSS is rendered as text (S1)', () => {
   it('S1 an XSS employer and review comment show literally in the console and the registration-form PDF; nothing runs or loads', async () => {

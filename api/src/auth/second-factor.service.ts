@@ -6,6 +6,7 @@ import { DomainError } from '../http/errors';
 import type { SmsGateway } from '../integrations/sms/sms-gateway';
 import type { SecurityServices } from '../security/security-services';
 import { maskPhone } from '../modules/registration/id-number';
+import { deliverStoredCode } from './one-time-code-delivery';
 import { checkOneTimeCode, hashesEqual, newOneTimeCode, oneTimeCodeHash, oneTimeCodeRules, resendWaitSeconds } from './one-time-code';
 
 /** The rules of the SMS second factor (issue 3). */
@@ -80,15 +81,7 @@ export class SecondFactorService {
         expires_at: trx.raw('now() + make_interval(secs => ?)', [rules.codeTtlSeconds]),
       });
     });
-    try {
-      await this.sms.send({ phone, templateCode: rules.templateCode, params: { code } });
-    } catch (err) {
-      this.log?.error({ err, userId }, 'sign-in code could not be sent');
-      // Nothing was delivered: the user may try again at once.
-      await this.db('login_challenges').where({ id }).delete();
-      throw errors.sendFailed();
-    }
-    if (Math.random() < 0.02) await this.db('login_challenges').where('expires_at', '<', this.db.raw("now() - interval '1 day'")).delete();
+    await deliverStoredCode({ db: this.db, sms: this.sms, table: 'login_challenges', id, phone, templateCode: rules.templateCode, code, log: this.log, logContext: { userId, purpose: 'sign-in' }, failure: errors.sendFailed });
     return { mfaRequired: true, challengeId: id, phoneMasked: maskPhone(phone), expiresInSeconds: rules.codeTtlSeconds, resendAfterSeconds: rules.resendSeconds };
   }
 

@@ -1,4 +1,4 @@
-import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { pdfText } from '../../../../tests/support/pdf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExamGuideView, GuideConfirmation } from '../../contracts/guide';
 import { confirmGuide, createTestContext, demoExamId, newCandidate, signIn, validApplication, type TestContext } from '../../../../tests/support/test-env';
@@ -12,18 +12,6 @@ beforeAll(async () => {
   examId = await demoExamId(ctx);
 });
 afterAll(() => ctx.close());
-
-/** All text of the PDF, whitespace removed (CJK runs may be split). */
-async function pdfText(pdf: Buffer): Promise<string> {
-  const doc = await getDocument({ data: new Uint8Array(pdf), disableFontFace: true, verbosity: 0 }).promise;
-  let text = '';
-  for (let n = 1; n <= doc.numPages; n += 1) {
-    const content = await (await doc.getPage(n)).getTextContent();
-    text += content.items.map((item) => ('str' in item ? item.str : '')).join('');
-  }
-  await doc.destroy();
-  return text.replace(/\s+/g, '');
-}
 
 describe('exam guide (M02)', () => {
   it('M02 the guide of an exam states its window, majors, levels, fees, the education table and photo rules', async () => {

@@ -5,6 +5,7 @@ import type { PhoneBinding, PhoneCodeSent } from '../../contracts/phone';
 import { DomainError } from '../../http/errors';
 import type { SmsGateway } from '../../integrations/sms/sms-gateway';
 import type { SecurityServices } from '../../security/security-services';
+import { deliverStoredCode } from '../../auth/one-time-code-delivery';
 import { checkOneTimeCode, hashesEqual, newOneTimeCode, oneTimeCodeHash, oneTimeCodeRules, resendWaitSeconds } from '../../auth/one-time-code';
 import { maskPhone } from '../registration/id-number';
 
@@ -92,15 +93,7 @@ export class PhoneBindingService {
         expires_at: trx.raw('now() + make_interval(secs => ?)', [rules.codeTtlSeconds]),
       });
     });
-    try {
-      await this.sms.send({ phone, templateCode: rules.templateCode, params: { code } });
-    } catch (err) {
-      this.log?.error({ err, userId }, 'phone binding code could not be sent');
-      // Nothing was delivered: the user may try again at once.
-      await this.db('phone_bind_codes').where({ id }).delete();
-      throw errors.sendFailed();
-    }
-    if (Math.random() < 0.02) await this.db('phone_bind_codes').where('expires_at', '<', this.db.raw("now() - interval '1 day'")).delete();
+    await deliverStoredCode({ db: this.db, sms: this.sms, table: 'phone_bind_codes', id, phone, templateCode: rules.templateCode, code, log: this.log, logContext: { userId, purpose: 'phone-binding' }, failure: errors.sendFailed });
     return { expiresInSeconds: rules.codeTtlSeconds, resendAfterSeconds: rules.resendSeconds };
   }
 

@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import http from 'node:http';
+import { listen, readBody } from '../../sandbox-http';
 import type { AddressInfo } from 'node:net';
 import { SMS_PHONE, signRequest, smsErrorCodes, smsWire } from '../sms-wire';
 
@@ -137,20 +138,9 @@ export async function startSmsSandbox(options: SmsSandboxOptions): Promise<http.
       fail(new SandboxError(404, smsErrorCodes.notFound, '接口不存在'));
       return;
     }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY) {
-        fail(new SandboxError(413, smsErrorCodes.badRequest, '请求体过大'));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => {
+    void readBody(req, MAX_BODY).then((raw) => {
       if (res.headersSent) return;
-      const raw = Buffer.concat(chunks);
+      if (!raw) return fail(new SandboxError(413, smsErrorCodes.badRequest, '请求体过大'));
       setTimeout(() => {
         try {
           verify(req, raw);
@@ -160,15 +150,9 @@ export async function startSmsSandbox(options: SmsSandboxOptions): Promise<http.
           fail(error);
         }
       }, latencyMs);
-    });
+    }, fail);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host ?? '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+  await listen(server, options.port, options.host);
   return server;
 }
 

@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import http from 'node:http';
+import { listen, readBody } from '../../sandbox-http';
 import type { AddressInfo } from 'node:net';
 import { Sm2Service } from '../../../security/sm2';
 import { generateSm2KeyPair } from '../../../security/sm2-keys';
@@ -375,22 +376,12 @@ export async function startYwtbSandbox(options: YwtbSandboxOptions): Promise<Ywt
       }
     }
     if (req.method !== 'POST' || (url.pathname !== p.authorize && url.pathname !== p.token)) return fail(new SandboxError(404, ywtbErrorCodes.notFound, '接口不存在'));
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY) {
-        fail(new SandboxError(413, ywtbErrorCodes.invalidRequest, '请求体过大'));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => {
+    void readBody(req, MAX_BODY).then((raw) => {
       if (res.headersSent) return;
+      if (!raw) return fail(new SandboxError(413, ywtbErrorCodes.invalidRequest, '请求体过大'));
       const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
       if (type !== 'application/x-www-form-urlencoded') return fail(new SandboxError(400, ywtbErrorCodes.invalidRequest, '请求须为表单格式（application/x-www-form-urlencoded）'));
-      const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+      const form = new URLSearchParams(raw.toString('utf8'));
       if (url.pathname === p.authorize) {
         try {
           return authorizePost(res, form);
@@ -399,15 +390,9 @@ export async function startYwtbSandbox(options: YwtbSandboxOptions): Promise<Ywt
         }
       }
       later(() => json(200, token(req, form)));
-    });
+    }, fail);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host ?? '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+  await listen(server, options.port, options.host);
   const address = server.address() as AddressInfo;
   const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
   if (!issuer) issuer = url;

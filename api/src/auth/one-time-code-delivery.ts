@@ -1,0 +1,33 @@
+import type { Logger } from 'pino';
+import type { Db } from '../db/knex';
+import type { DomainError } from '../http/errors';
+import type { SmsGateway } from '../integrations/sms/sms-gateway';
+
+export interface StoredCodeDelivery {
+  db: Db;
+  sms: SmsGateway;
+  /** The table that holds the code (one row per code, keyed by `id`, with `expires_at`). */
+  table: 'login_challenges' | 'phone_bind_codes';
+  id: string;
+  phone: string;
+  templateCode: string;
+  code: string;
+  log?: Logger | undefined;
+  logContext: Record<string, unknown>;
+  failure: () => DomainError;
+}
+
+/**
+ * Sends a code that was just stored. If nothing was delivered the row is withdrawn, so the user may
+ * ask again at once; now and then, codes finished more than a day ago are pruned.
+ */
+export async function deliverStoredCode(d: StoredCodeDelivery): Promise<void> {
+  try {
+    await d.sms.send({ phone: d.phone, templateCode: d.templateCode, params: { code: d.code } });
+  } catch (err) {
+    d.log?.error({ err, ...d.logContext }, 'one-time code could not be sent');
+    await d.db(d.table).where({ id: d.id }).delete();
+    throw d.failure();
+  }
+  if (Math.random() < 0.02) await d.db(d.table).where('expires_at', '<', d.db.raw("now() - interval '1 day'")).delete();
+}
