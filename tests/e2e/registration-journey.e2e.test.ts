@@ -1,33 +1,24 @@
 import fs from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Download, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Download, Page } from 'playwright-core';
 import { hashPassword } from '../../api/src/auth/password';
 import { UserRepository } from '../../api/src/auth/user.repository';
 import { DEMO_PASSWORD } from '../../api/src/auth/seed';
-import { uniqueIdNumber, type TestContext } from '../support/test-env';
-import { choose, input, signInPage, startConsole, waitForInboxRow, type ConsoleUnderTest } from '../support/browser';
+import { uniqueIdNumber } from '../support/test-env';
+import { choose, input, signInPage, useConsole, waitForInboxRow } from '../support/browser';
 
-let ui: ConsoleUnderTest;
-let ctx: TestContext;
-let baseUrl: string;
-let browser: Browser;
+const ui = useConsole();
 
-beforeAll(async () => {
-  ui = await startConsole();
-  ({ ctx, baseUrl, browser } = ui);
-});
-afterAll(() => ui?.close());
-
-const signIn = (page: Page, username: string, password: string) => signInPage(page, baseUrl, username, password);
+const signIn = (page: Page, username: string, password: string) => signInPage(page, ui.baseUrl, username, password);
 
 describe('walking skeleton journey in the browser (M15, M04, M02, M10, U5, U9)', () => {
   it('M15 U9 M10 a candidate reads and confirms the exam guide, applies, a reviewer claims and approves in the inbox, the candidate sees the timeline and downloads the form', async () => {
     const username = `e2e-${Date.now()}`;
-    await new UserRepository(ctx.db, ctx.security).upsertUser({ username, displayName: '陈浏览', kind: 'candidate', passwordHash: await hashPassword('E2e@2026'), bureau: null }, ['candidate']);
+    await new UserRepository(ui.ctx.db, ui.ctx.security).upsertUser({ username, displayName: '陈浏览', kind: 'candidate', passwordHash: await hashPassword('E2e@2026'), bureau: null }, ['candidate']);
     const errors: string[] = [];
 
     // --- the candidate applies ---
-    const candidateContext = await browser.newContext({ acceptDownloads: true, locale: 'zh-CN' });
+    const candidateContext = await ui.browser.newContext({ acceptDownloads: true, locale: 'zh-CN' });
     const candidate = await candidateContext.newPage();
     candidate.on('pageerror', (e) => errors.push(`candidate: ${e.message}`));
     // A 401 from /api/auth/me before signing in is how the console learns nobody is signed in;
@@ -36,7 +27,7 @@ describe('walking skeleton journey in the browser (M15, M04, M02, M10, U5, U9)',
     candidate.on('response', (r) => r.status() >= 500 && errors.push(`candidate: ${r.status()} ${r.url()}`));
     await signIn(candidate, username, 'E2e@2026');
     // --- applying requires the exam guide: the form links to it until it is confirmed (M02, M10) ---
-    await candidate.goto(`${baseUrl}/portal/apply`);
+    await candidate.goto(`${ui.baseUrl}/portal/apply`);
     await choose(candidate, 'apply-exam', '上海市初级注册安全工程师职业资格考试');
     await candidate.locator('[data-test=apply-guide-link]').click();
     await candidate.waitForURL(/\/portal\/guide\?examId=\d+/);
@@ -44,7 +35,7 @@ describe('walking skeleton journey in the browser (M15, M04, M02, M10, U5, U9)',
     await expect.poll(() => guide.textContent(), { timeout: 15_000 }).toContain('报考条件');
     expect(await guide.textContent()).toContain('每人每科70元');
     const pdfHref = await candidate.locator('[data-test=guide-download]').getAttribute('href');
-    const pdf = await candidateContext.request.get(`${baseUrl}${pdfHref}`);
+    const pdf = await candidateContext.request.get(`${ui.baseUrl}${pdfHref}`);
     expect(pdf.status()).toBe(200);
     expect((await pdf.body()).subarray(0, 5).toString()).toBe('%PDF-');
     expect(await candidate.locator('[data-test=guide-confirm]').isDisabled()).toBe(true);
@@ -53,7 +44,7 @@ describe('walking skeleton journey in the browser (M15, M04, M02, M10, U5, U9)',
     await candidate.locator('[data-test=guide-confirmed]').waitFor();
     expect(await candidate.locator('[data-test=guide-confirmed]').textContent()).toContain('确认阅读');
 
-    await candidate.goto(`${baseUrl}/portal/apply`);
+    await candidate.goto(`${ui.baseUrl}/portal/apply`);
     await choose(candidate, 'apply-exam', '上海市初级注册安全工程师职业资格考试');
     await choose(candidate, 'apply-level', '考全科');
     await choose(candidate, 'apply-major', '化工安全');
@@ -70,12 +61,12 @@ describe('walking skeleton journey in the browser (M15, M04, M02, M10, U5, U9)',
     expect(registrationNo).toMatch(/^BM/);
 
     // --- the reviewer claims and approves ---
-    const reviewerContext = await browser.newContext({ locale: 'zh-CN' });
+    const reviewerContext = await ui.browser.newContext({ locale: 'zh-CN' });
     const reviewer = await reviewerContext.newPage();
     reviewer.on('pageerror', (e) => errors.push(`reviewer: ${e.message}`));
     reviewer.on('response', (r) => r.status() >= 500 && errors.push(`reviewer: ${r.status()} ${r.url()}`));
     await signIn(reviewer, 'reviewer1', DEMO_PASSWORD);
-    await reviewer.goto(`${baseUrl}/inbox/review`);
+    await reviewer.goto(`${ui.baseUrl}/inbox/review`);
     const row = await waitForInboxRow(reviewer, registrationNo);
     await row.locator('[data-test=task-claim]').click();
     await row.locator('[data-test=task-review]').click();
@@ -112,12 +103,12 @@ describe('walking skeleton journey in the browser (M15, M04, M02, M10, U5, U9)',
 
 describe('audit log in the console (S1)', () => {
   it('S1 a system admin browses the audit log and verifies its hash chain', async () => {
-    const context = await browser.newContext({ locale: 'zh-CN' });
+    const context = await ui.browser.newContext({ locale: 'zh-CN' });
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await signIn(page, 'sysadmin', DEMO_PASSWORD);
-    await page.goto(`${baseUrl}/admin/audit`);
+    await page.goto(`${ui.baseUrl}/admin/audit`);
     await page.locator('tr.audit-row').first().waitFor();
     expect(await page.locator('tr.audit-row', { hasText: 'sysadmin' }).count()).toBeGreaterThan(0);
     await page.locator('[data-test=audit-verify]').click();

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { defaultWebDist } from '../../api/src/app';
 import { CHROMIUM_ARGS } from '../../api/src/documents/pdf-renderer';
@@ -14,7 +14,7 @@ export interface ConsoleUnderTest {
   close(): Promise<void>;
 }
 
-export async function startConsole(): Promise<ConsoleUnderTest> {
+async function startConsole(): Promise<ConsoleUnderTest> {
   if (!fs.existsSync(path.join(defaultWebDist, 'index.html'))) throw new Error('web/dist is missing: run `npm run build:web` first (npm test does)');
   const ctx = createTestContext({ webDist: defaultWebDist });
   const server = await listen(ctx.app);
@@ -28,6 +28,31 @@ export async function startConsole(): Promise<ConsoleUnderTest> {
       await server.close();
       await ctx.close();
     },
+  };
+}
+
+/** Starts the console before the file's tests and stops it after them; read its parts once they run. */
+export function useConsole(): ConsoleUnderTest {
+  let ui: ConsoleUnderTest | undefined;
+  beforeAll(async () => {
+    ui = await startConsole();
+  });
+  afterAll(() => ui?.close());
+  const started = (): ConsoleUnderTest => {
+    if (!ui) throw new Error('the console is not started yet (use it inside a test or hook)');
+    return ui;
+  };
+  return {
+    get ctx() {
+      return started().ctx;
+    },
+    get baseUrl() {
+      return started().baseUrl;
+    },
+    get browser() {
+      return started().browser;
+    },
+    close: () => started().close(),
   };
 }
 

@@ -68,8 +68,3 @@ export const examGuideSample: TemplateDataMap['exam-guide'] = {
   version: '0123456789abcdef',
   generatedAt: '2025-02-20T09:30:00+08:00',
 };
-
-export const templateSamples: TemplateDataMap = {
-  'registration-form': registrationFormSample,
-  'exam-guide': examGuideSample,
-};
