@@ -35,3 +35,20 @@ export function formatDate(iso: string | null | undefined): string {
   const p = parts(dateFormat, iso);
   return p ? `${p.year}-${p.month}-${p.day}` : iso;
 }
+
+/**
+ * A time picked as Shanghai wall-clock time (`2026-10-24 09:00`, what the console's pickers give,
+ * whatever the device's zone) → `2026-10-24T09:00:00+08:00`; null when it cannot be read.
+ * Shanghai keeps no daylight saving time, so the offset is always +08:00.
+ */
+export function shanghaiIsoFromWallClock(wall: string | null | undefined): string | null {
+  const match = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2})(?::(\d{2}))?$/.exec(wall?.trim() ?? '');
+  if (!match) return null;
+  const iso = `${match[1]}T${match[2]}:${match[3] ?? '00'}+08:00`;
+  return Number.isNaN(Date.parse(iso)) ? null : iso;
+}
+
+/** Money kept in fen (分) shown in yuan: 7000 → `70.00元`. */
+export function formatFen(fen: number): string {
+  return `${(fen / 100).toFixed(2)}元`;
+}

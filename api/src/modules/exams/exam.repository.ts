@@ -11,16 +11,38 @@ export interface ExamRow {
   status: 'draft' | 'published';
 }
 
-export class ExamRepository {
-  constructor(private readonly db: Db) {}
+/** The whole row: the schedule after the registration window and the publication (M17, M22). */
+export interface ExamRecord extends ExamRow {
+  payment_deadline: Date;
+  ticket_print_start: Date;
+  ticket_print_end: Date;
+  published_at: Date | null;
+  updated_at: Date;
+}
 
-  findById(id: number): Promise<ExamRow | undefined> {
-    return this.db<ExamRow>('exams').where({ id }).first();
+type ScheduleAfterRegistration = Pick<ExamRecord, 'payment_deadline' | 'ticket_print_start' | 'ticket_print_end'>;
+
+/** A new exam; callers that give only the registration window get the provisional schedule after it. */
+export type NewExam = Omit<ExamRow, 'id'> & Partial<ScheduleAfterRegistration>;
+
+const DAY_MS = 24 * 3600 * 1000;
+
+/** Payment 7 days after registration closes, tickets from 14 to 30 days after (as migration 16 did for old exams). */
+function provisionalSchedule(registrationEnd: Date): ScheduleAfterRegistration {
+  const after = (days: number) => new Date(registrationEnd.getTime() + days * DAY_MS);
+  return { payment_deadline: after(7), ticket_print_start: after(14), ticket_print_end: after(30) };
+}
+
+export class ExamRepository {
+  constructor(readonly db: Db) {}
+
+  findById(id: number): Promise<ExamRecord | undefined> {
+    return this.db<ExamRecord>('exams').where({ id }).first();
   }
 
   /** Published exams whose registration window contains `now`. */
-  findOpen(now: Date): Promise<ExamRow[]> {
-    return this.db<ExamRow>('exams')
+  findOpen(now: Date): Promise<ExamRecord[]> {
+    return this.db<ExamRecord>('exams')
       .where({ status: 'published' })
       .andWhere('registration_start', '<=', now)
       .andWhere('registration_end', '>', now)
@@ -36,11 +58,13 @@ export class ExamRepository {
     return byExam;
   }
 
-  async create(exam: Omit<ExamRow, 'id'>, majorCodes: string[]): Promise<number> {
+  /** An exam with its majors only (no subjects or levels: tests and set-up build those). */
+  async create(exam: NewExam, majorCodes: string[]): Promise<number> {
     return this.db.transaction(async (trx) => {
-      const [row] = await trx('exams').insert(exam).returning<Array<{ id: number }>>('id');
-      await trx('exam_majors').insert(majorCodes.map((major_code) => ({ exam_id: row!.id, major_code })));
-      return row!.id;
+      const row = { ...provisionalSchedule(exam.registration_end), ...exam, published_at: exam.status === 'published' ? new Date() : null };
+      const [inserted] = await trx('exams').insert(row).returning<Array<{ id: number }>>('id');
+      if (majorCodes.length) await trx('exam_majors').insert(majorCodes.map((major_code) => ({ exam_id: inserted!.id, major_code })));
+      return inserted!.id;
     });
   }
 }
