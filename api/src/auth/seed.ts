@@ -1,12 +1,15 @@
 import type { Db } from '../db/knex';
 import type { RoleCode } from '../contracts/auth';
-import { roleCatalogue, roleBureau } from './role-catalogue';
+import { catalogueGrants, roleCatalogue, roleBureau } from './role-catalogue';
 import { hashPassword } from './password';
 import { UserRepository } from './user.repository';
 import type { SecurityServices } from '../security/security-services';
 import { rolePermissionSeal } from '../security/security-specs';
 
-/** Writes the default roles and their permissions where they are missing; existing assignments are left as administered. */
+/**
+ * Writes the default roles and their permissions where they are missing, and grants permissions added
+ * to the catalogue since (`catalogueGrants`, once each); existing assignments are left as administered.
+ */
 export async function seedAccessControl(db: Db, security: SecurityServices): Promise<void> {
   await db.transaction(async (trx) => {
     for (const [code, role] of Object.entries(roleCatalogue)) {
@@ -20,6 +23,20 @@ export async function seedAccessControl(db: Db, security: SecurityServices): Pro
           })),
         );
       }
+    }
+    for (const grant of catalogueGrants) {
+      const first = await trx('security_upgrades').insert({ name: grant.name, done_at: trx.fn.now() }).onConflict('name').ignore().returning('name');
+      if (!first.length) continue;
+      await trx('role_permissions')
+        .insert(
+          grant.permissions.map((permission_code) => ({
+            role_code: grant.role,
+            permission_code,
+            row_mac: security.seal.seal('role_permissions', rolePermissionSeal.fields({ role_code: grant.role, permission_code })),
+          })),
+        )
+        .onConflict(['role_code', 'permission_code'])
+        .ignore();
     }
   });
 }

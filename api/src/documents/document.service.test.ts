@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DocumentService } from './document.service';
 import { TemplateDataError } from './document.errors';
 import type { PdfRenderOptions } from './pdf-renderer';
-import { registrationFormSample } from './template-samples';
+import { commitmentLetterSample, registrationFormSample } from './template-samples';
 
 function recordingRenderer(): { calls: { html: string; options: PdfRenderOptions | undefined }[]; render: (html: string, options?: PdfRenderOptions) => Promise<Buffer> } {
   const calls: { html: string; options: PdfRenderOptions | undefined }[] = [];
@@ -50,7 +50,7 @@ describe('DocumentService', () => {
       templates: {
         load: (name) => {
           loaded.push(name);
-          return Promise.resolve('<p>stored {{candidate.name}}</p>');
+          return Promise.resolve({ body: '<p>stored {{candidate.name}}</p>', version: 7 });
         },
       },
     });
@@ -59,5 +59,16 @@ describe('DocumentService', () => {
       '<p>draft BM2025SH000123</p>',
     );
     expect(loaded).toEqual(['registration-form']);
+    expect(await documents.renderDocument('registration-form', registrationFormSample)).toEqual({ html: '<p>stored 张晓明</p>', templateVersion: 7 });
+  });
+
+  it('M03 renders the built-in file as version 0 when no template source is given', async () => {
+    const renderer = recordingRenderer();
+    const documents = new DocumentService({ renderer });
+    const { pdf, templateVersion } = await documents.renderPdfDocument('commitment-letter', commitmentLetterSample);
+    expect(templateVersion).toBe(0);
+    expect(pdf.toString()).toBe('%PDF-1.4 stub');
+    expect(renderer.calls[0]?.html).toContain('告知承诺书');
+    expect(renderer.calls[0]?.html).toContain('310101********1234');
   });
 });

@@ -1,22 +1,35 @@
+import { BUILTIN_VERSION } from '../contracts/templates';
 import { TemplateDataError } from './document.errors';
 import type { PdfRenderer } from './pdf-renderer';
 import { TemplateEngine } from './template-engine';
 import { templateDefinitions, type TemplateDataMap, type TemplateName } from './template-data';
 
 export type { TemplateDataMap, TemplateName } from './template-data';
-export type { EducationRecord, ExamGuideData, RegistrationFormData, ReviewStatus, WorkRecord } from './template-data';
+export type { CommitmentLetterData, EducationRecord, ExamGuideData, RegistrationFormData, ReviewStatus, WorkRecord } from './template-data';
+
+/** A template source as stored: its body and version (0: the built-in file in `templates/`). */
+export interface LoadedTemplate {
+  body: string;
+  version: number;
+}
 
 /**
  * Where template sources come from. The default reads `templates/<name>.hbs`; the template-version
- * store (admins edit templates online) implements this to serve the active version.
+ * store (admins edit templates online, api/src/modules/templates) serves the published version.
  */
 export interface TemplateSource {
-  load(name: TemplateName): Promise<string>;
+  load(name: TemplateName): Promise<LoadedTemplate>;
 }
 
 export interface RenderDocumentOptions {
   /** Render this source instead of the stored one: live preview of a draft in the template editor. */
   source?: string;
+}
+
+/** A document rendered from the stored template, with the version it was rendered from. */
+export interface RenderedDocument {
+  html: string;
+  templateVersion: number;
 }
 
 export interface DocumentServiceDeps {
@@ -34,11 +47,44 @@ export class DocumentService {
     this.renderer = deps.renderer;
     this.engine = deps.engine ?? new TemplateEngine();
     const engine = this.engine;
-    this.templates = deps.templates ?? { load: (name) => engine.loadDefaultTemplate(name) };
+    this.templates = deps.templates ?? { load: async (name) => ({ body: await engine.loadDefaultTemplate(name), version: BUILTIN_VERSION }) };
+  }
+
+  /** The built-in source of a template (the file in `templates/`). */
+  builtinSource(name: TemplateName): Promise<string> {
+    return this.engine.loadDefaultTemplate(name);
+  }
+
+  /** The document as HTML from the stored template, and that template's version. */
+  async renderDocument<K extends TemplateName>(name: K, data: TemplateDataMap[K]): Promise<RenderedDocument> {
+    const parsed = this.parseData(name, data);
+    const template = await this.templates.load(name);
+    return { html: await this.engine.render(name, template.body, parsed), templateVersion: template.version };
   }
 
   /** The document as HTML, for viewing online; the data are checked against the template's schema. */
   async renderHtml<K extends TemplateName>(name: K, data: TemplateDataMap[K], options: RenderDocumentOptions = {}): Promise<string> {
+    if (options.source === undefined) return (await this.renderDocument(name, data)).html;
+    // A draft is compiled for this call only: previews must not push stored versions out of the cache.
+    return this.engine.render(name, options.source, this.parseData(name, data), { cache: false });
+  }
+
+  /** The document as a PDF (A4; orientation from the template's definition). */
+  async renderPdf<K extends TemplateName>(name: K, data: TemplateDataMap[K], options: RenderDocumentOptions = {}): Promise<Buffer> {
+    return this.toPdf(name, await this.renderHtml(name, data, options));
+  }
+
+  /** The document as a PDF from the stored template, and that template's version. */
+  async renderPdfDocument<K extends TemplateName>(name: K, data: TemplateDataMap[K]): Promise<{ pdf: Buffer; templateVersion: number }> {
+    const { html, templateVersion } = await this.renderDocument(name, data);
+    return { pdf: await this.toPdf(name, html), templateVersion };
+  }
+
+  private toPdf(name: TemplateName, html: string): Promise<Buffer> {
+    return this.renderer.render(html, { format: 'A4', landscape: templateDefinitions[name].landscape });
+  }
+
+  private parseData<K extends TemplateName>(name: K, data: TemplateDataMap[K]): TemplateDataMap[K] {
     const parsed = templateDefinitions[name].schema.safeParse(data);
     if (!parsed.success) {
       throw new TemplateDataError(
@@ -46,13 +92,6 @@ export class DocumentService {
         parsed.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message })),
       );
     }
-    const source = options.source ?? (await this.templates.load(name));
-    return this.engine.render(name, source, parsed.data);
-  }
-
-  /** The document as a PDF (A4; orientation from the template's definition). */
-  async renderPdf<K extends TemplateName>(name: K, data: TemplateDataMap[K], options: RenderDocumentOptions = {}): Promise<Buffer> {
-    const html = await this.renderHtml(name, data, options);
-    return this.renderer.render(html, { format: 'A4', landscape: templateDefinitions[name].landscape });
+    return parsed.data as TemplateDataMap[K];
   }
 }

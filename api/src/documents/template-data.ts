@@ -71,20 +71,44 @@ export const examGuideDataSchema = examGuideContent.extend({
   generatedAt: isoDateTime, // 生成时间
 });
 
+/** An ID number as a document may print it: part of it starred (`310101********1234`), never in full. */
+const maskedIdNumber = text.refine((value) => value.includes('*'), 'expected a masked ID number (part of it replaced by *)');
+
+/**
+ * 告知承诺书 (M03). The candidate fields are null in the blank letter a candidate reads before
+ * applying; `signedAt` and `signatureId` are present once the candidate has signed online.
+ */
+export const commitmentLetterDataSchema = z.object({
+  examName: text, // 考试名称
+  levelName: text.nullable(), // 报考级别 (考全科 / 考增项 / 考单科)
+  majorName: text.nullable(), // 报考专业; null for a level without one
+  fullName: text.nullable(), // 姓名
+  idNumberMasked: maskedIdNumber.nullable(), // 身份证件号码 (masked)
+  signedAt: isoDateTime.optional(), // 签署时间
+  signatureId: text.max(128).optional(), // 签名编号 (the online signature's id)
+});
+
 export type EducationRecord = z.infer<typeof educationRecordSchema>;
 export type WorkRecord = z.infer<typeof workRecordSchema>;
 export type ReviewStatus = z.infer<typeof reviewStatusSchema>;
 export type RegistrationFormData = z.infer<typeof registrationFormDataSchema>;
 export type ExamGuideData = z.infer<typeof examGuideDataSchema>;
+export type CommitmentLetterData = z.infer<typeof commitmentLetterDataSchema>;
 
 /**
- * Every template the service renders: its data schema and how it prints. A template added to
- * `templates/` gets an entry here, which types `DocumentService` calls for it.
+ * Every template the service renders: its title (as the template editor lists it), its data schema
+ * and how it prints. A template added to `templates/` gets an entry here, which types
+ * `DocumentService` calls for it, and a sample in `template-samples.ts` for the editor's preview.
  */
 export const templateDefinitions = {
-  'registration-form': { schema: registrationFormDataSchema, landscape: false },
-  'exam-guide': { schema: examGuideDataSchema, landscape: false },
+  'registration-form': { title: '报名表', schema: registrationFormDataSchema, landscape: false },
+  'exam-guide': { title: '考试报考指南', schema: examGuideDataSchema, landscape: false },
+  'commitment-letter': { title: '告知承诺书', schema: commitmentLetterDataSchema, landscape: false },
 } as const;
 
 export type TemplateName = keyof typeof templateDefinitions;
 export type TemplateDataMap = { [K in TemplateName]: z.infer<(typeof templateDefinitions)[K]['schema']> };
+
+export function isTemplateName(name: string): name is TemplateName {
+  return Object.hasOwn(templateDefinitions, name);
+}

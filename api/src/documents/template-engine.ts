@@ -126,6 +126,13 @@ class UnescapedOutputFinder extends Handlebars.Visitor {
   }
 }
 
+/** Where a parsed template opts out of HTML escaping (`line N` each); empty when it never does. */
+export function findUnescapedOutput(ast: hbs.AST.Program): string[] {
+  const finder = new UnescapedOutputFinder();
+  finder.accept(ast);
+  return finder.found;
+}
+
 function parseChecked(name: string, source: string): hbs.AST.Program {
   let ast: hbs.AST.Program;
   try {
@@ -133,10 +140,9 @@ function parseChecked(name: string, source: string): hbs.AST.Program {
   } catch (error) {
     throw new TemplateSyntaxError(name, error instanceof Error ? error.message : String(error), error);
   }
-  const finder = new UnescapedOutputFinder();
-  finder.accept(ast);
-  if (finder.found.length > 0) {
-    throw new TemplateSyntaxError(name, `unescaped output ({{{ }}} or {{& }}) is not allowed (${finder.found.join(', ')})`);
+  const found = findUnescapedOutput(ast);
+  if (found.length > 0) {
+    throw new TemplateSyntaxError(name, `unescaped output ({{{ }}} or {{& }}) is not allowed (${found.join(', ')})`);
   }
   return ast;
 }
@@ -170,11 +176,15 @@ export class TemplateEngine {
     return loadDefaultTemplate(name, this.templatesDir);
   }
 
-  /** Compiles (or takes from the cache) a template; refuses unescaped output. */
-  compile(name: string, source: string): CompiledTemplate {
+  /**
+   * Compiles (or takes from the cache) a template; refuses unescaped output. `cache: false` compiles
+   * without keeping the result: live previews of drafts would otherwise push the stored versions out.
+   */
+  compile(name: string, source: string, options: { cache?: boolean } = {}): CompiledTemplate {
     assertTemplateName(name);
+    const useCache = options.cache ?? true;
     const key = `${name}:${createHash('sha256').update(source).digest('hex')}`;
-    const cached = this.cache.get(key);
+    const cached = useCache ? this.cache.get(key) : undefined;
     if (cached) {
       this.cache.delete(key);
       this.cache.set(key, cached);
@@ -189,6 +199,7 @@ export class TemplateEngine {
         throw new TemplateRenderError(name, error instanceof Error ? error.message : String(error), error);
       }
     };
+    if (!useCache) return compiled;
     this.cache.set(key, compiled);
     if (this.cache.size > this.cacheSize) {
       const oldest = this.cache.keys().next();
@@ -198,9 +209,9 @@ export class TemplateEngine {
   }
 
   /** Renders `source` (a default template or an admin-edited version) with the shared partials. */
-  async render(name: string, source: string, data: unknown): Promise<string> {
+  async render(name: string, source: string, data: unknown, options: { cache?: boolean } = {}): Promise<string> {
     await this.loadPartials();
-    return this.compile(name, source)(data);
+    return this.compile(name, source, options)(data);
   }
 
   async renderDefault(name: string, data: unknown): Promise<string> {

@@ -1,4 +1,4 @@
-import type { TemplateDataMap } from './template-data';
+import type { TemplateDataMap, TemplateName } from './template-data';
 
 // Made-up data for every template: the template editor's live preview renders with it, and the
 // tests and the benchmark use it. No real person's data.
@@ -67,4 +67,21 @@ export const examGuideSample: TemplateDataMap['exam-guide'] = {
   contact: ['本指南由上海市职业能力考试院发布，报考事宜请咨询上海市职业能力考试院。'],
   version: '0123456789abcdef',
   generatedAt: '2025-02-20T09:30:00+08:00',
+};
+
+export const commitmentLetterSample: TemplateDataMap['commitment-letter'] = {
+  examName: '2025年度上海市初级注册安全工程师职业资格考试',
+  levelName: '考全科',
+  majorName: '化工安全',
+  fullName: '张晓明',
+  idNumberMasked: '310101********1234',
+  signedAt: '2025-03-05T14:07:00+08:00',
+  signatureId: 'SIG-2025-000123',
+};
+
+/** The sample of every template: what the template editor previews a draft with. */
+export const templateSamples: { [K in TemplateName]: TemplateDataMap[K] } = {
+  'registration-form': registrationFormSample,
+  'exam-guide': examGuideSample,
+  'commitment-letter': commitmentLetterSample,
 };
