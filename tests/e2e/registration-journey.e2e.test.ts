@@ -1,20 +1,20 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Download, Page } from 'playwright-core';
-import { hashPassword } from '../../api/src/auth/password';
-import { UserRepository } from '../../api/src/auth/user.repository';
 import { DEMO_PASSWORD } from '../../api/src/auth/seed';
-import { uniqueIdNumber } from '../support/test-env';
+import { demoExamId, newCandidate, TEST_PHONE, uniqueIdNumber } from '../support/test-env';
 import { choose, input, signInPage, useConsole, waitForInboxRow } from '../support/browser';
+import { fillEducation, fillWorkPeriod } from '../support/registration-form';
 
 const ui = useConsole();
 
 const signIn = (page: Page, username: string, password: string) => signInPage(page, ui.baseUrl, username, password);
 
 describe('walking skeleton journey in the browser (M15, M04, M02, M10, U5, U9)', () => {
-  it('M15 U9 M10 a candidate reads and confirms the exam guide, applies, a reviewer claims and approves in the inbox, the candidate sees the timeline and downloads the form', async () => {
-    const username = `e2e-${Date.now()}`;
-    await new UserRepository(ui.ctx.db, ui.ctx.security).upsertUser({ username, displayName: '陈浏览', kind: 'candidate', passwordHash: await hashPassword('E2e@2026'), bureau: null }, ['candidate']);
+  it('M15 U9 M10 M04 a candidate reads and confirms the exam guide, applies step by step and signs, withdraws the confirmation, corrects and signs again, a reviewer claims and approves in the inbox, the candidate sees the timeline and downloads the form', async () => {
+    // Phone bound and photo uploaded (M08, M09), guide not yet confirmed; signed in by password, so the identity is typed.
+    const { username } = await newCandidate(ui.ctx, 'e2e', { confirmGuide: false });
+    const exam = await ui.ctx.db('exams').where({ id: await demoExamId(ui.ctx) }).first<{ name: string }>('name');
     const errors: string[] = [];
 
     // --- the candidate applies ---
@@ -25,10 +25,10 @@ describe('walking skeleton journey in the browser (M15, M04, M02, M10, U5, U9)',
     // failed loads are judged by status below, other console errors count.
     candidate.on('console', (m) => m.type() === 'error' && !m.text().startsWith('Failed to load resource') && errors.push(`candidate console: ${m.text()}`));
     candidate.on('response', (r) => r.status() >= 500 && errors.push(`candidate: ${r.status()} ${r.url()}`));
-    await signIn(candidate, username, 'E2e@2026');
+    await signIn(candidate, username, 'Test@2026');
     // --- applying requires the exam guide: the form links to it until it is confirmed (M02, M10) ---
     await candidate.goto(`${ui.baseUrl}/portal/apply`);
-    await choose(candidate, 'apply-exam', '上海市初级注册安全工程师职业资格考试');
+    await choose(candidate, 'apply-exam', exam.name);
     await candidate.locator('[data-test=apply-guide-link]').click();
     await candidate.waitForURL(/\/portal\/guide\?examId=\d+/);
     const guide = candidate.locator('[data-test=guide-content]');
@@ -44,21 +44,52 @@ describe('walking skeleton journey in the browser (M15, M04, M02, M10, U5, U9)',
     await candidate.locator('[data-test=guide-confirmed]').waitFor();
     expect(await candidate.locator('[data-test=guide-confirmed]').textContent()).toContain('确认阅读');
 
+    // ① 选择考试 (M11)
     await candidate.goto(`${ui.baseUrl}/portal/apply`);
-    await choose(candidate, 'apply-exam', '上海市初级注册安全工程师职业资格考试');
+    await choose(candidate, 'apply-exam', exam.name);
     await choose(candidate, 'apply-level', '考全科');
     await choose(candidate, 'apply-major', '化工安全');
+    await expect.poll(() => candidate.locator('[data-test=apply-fee]').textContent()).toBe('140.00元');
+    await expect.poll(() => candidate.locator('[data-test=apply-next]').isDisabled()).toBe(false);
+    await candidate.locator('[data-test=apply-next]').click();
+    // ② 填写信息: the bound phone is filled in; name and ID are typed (no 一网通办 identity)
+    await expect.poll(() => input(candidate, 'apply-phone').inputValue()).toBe(TEST_PHONE);
     await input(candidate, 'apply-name').fill('陈浏览');
-    await input(candidate, 'apply-id').fill(uniqueIdNumber());
-    await input(candidate, 'apply-phone').fill('13912345678');
+    const idNumber = uniqueIdNumber();
+    await input(candidate, 'apply-id').fill(idNumber);
+    await choose(candidate, 'apply-district', '徐汇区');
     await input(candidate, 'apply-employer').fill('上海浏览器化工有限公司');
-    await choose(candidate, 'apply-education', '本科');
-    await candidate.locator('[data-test=apply-related-yes]').click();
-    await input(candidate, 'apply-years').fill('3');
+    await fillEducation(candidate, 0, { level: 'college', school: '上海应用技术学院', major: '安全工程', fullTime: true, startDate: '2008-09-01', graduationDate: '2011-07-01', certificateNo: '125401201105000456' });
+    await fillWorkPeriod(candidate, 0, { employer: '上海浏览器化工有限公司', post: '安全管理员', startDate: '2011-08-01', endDate: null, safetyWork: true });
+    await candidate.locator('[data-test=apply-next]').click();
+    // ③ 核对确认 and signing (M15, M03)
+    await expect.poll(() => candidate.locator('[data-test=check-explanation]').textContent(), { timeout: 15_000 }).toContain('符合报考条件');
+    await candidate.locator('[data-test=commitment-agree]').click();
     await candidate.locator('[data-test=apply-submit]').click();
     await candidate.waitForURL(/\/portal\/registrations\/BM/);
     const registrationNo = (await candidate.locator('[data-test=registration-no]').first().textContent())!.trim();
     expect(registrationNo).toMatch(/^BM/);
+
+    // --- before payment the candidate may withdraw the confirmation, correct the form and sign again (M15) ---
+    await expect.poll(async () => {
+      await candidate.reload();
+      return candidate.locator('[data-test=registration-status]').first().textContent();
+    }, { timeout: 30_000 }).toContain('待资格审核');
+    await candidate.locator('[data-test=withdraw]').click();
+    const confirmBox = candidate.locator('.el-message-box');
+    await expect.poll(() => confirmBox.textContent()).toContain('重新确认并签署告知承诺书');
+    await confirmBox.locator('.el-message-box__btns .el-button--primary').click();
+    await candidate.locator('[data-test=edit-form]').waitFor();
+    expect(await candidate.locator('[data-test=registration-status]').first().textContent()).toContain('已撤回确认');
+    await candidate.locator('[data-test=apply-next]').click();
+    // The ID number travels masked in the view: an account without 一网通办 identity types it again.
+    await input(candidate, 'apply-id').fill(idNumber);
+    await input(candidate, 'apply-employer').fill('上海浏览器化工集团有限公司');
+    await candidate.locator('[data-test=apply-next]').click();
+    await candidate.locator('[data-test=commitment-agree]').click();
+    await candidate.locator('[data-test=apply-submit]').click();
+    await candidate.locator('[data-test=edit-form]').waitFor({ state: 'detached', timeout: 15_000 });
+    expect(await candidate.locator('[data-test=withdraw]').count()).toBe(1);
 
     // --- the reviewer claims and approves ---
     const reviewerContext = await ui.browser.newContext({ locale: 'zh-CN' });
@@ -75,16 +106,21 @@ describe('walking skeleton journey in the browser (M15, M04, M02, M10, U5, U9)',
     await reviewer.locator('[data-test=review-submit]').click();
     await expect.poll(() => row.count(), { timeout: 15_000 }).toBe(0);
 
-    // --- the candidate follows the case and downloads the form ---
+    // --- the candidate follows the case and downloads the form (U9, M04) ---
     await expect.poll(async () => {
       await candidate.reload();
       return candidate.locator('[data-test=timeline]').textContent();
-    }, { timeout: 30_000 }).toContain('等待缴费');
+    }, { timeout: 30_000 }).toContain('资格审核通过');
     const timeline = (await candidate.locator('[data-test=timeline]').textContent()) ?? '';
-    expect(timeline).toContain('提交报名');
-    expect(timeline).toContain('资格预检通过');
-    expect(timeline).toContain('资格审核通过');
-    await expect.poll(() => candidate.locator('[data-test=registration-status]').first().textContent()).toContain('审核通过，待缴费');
+    expect(timeline).toContain('确认报名信息并签署告知承诺书');
+    expect(timeline).toContain('报考条件判定完成，转资格审核');
+    expect(timeline).toContain('撤回确认');
+    expect(timeline).toContain('重新确认报名信息并签署告知承诺书');
+    expect(timeline).toContain('待缴费');
+    await expect.poll(() => candidate.locator('[data-test=registration-status]').first().textContent()).toContain('待缴费');
+    expect(await candidate.locator('[data-test=review-comment-text]').textContent()).toBe('报考条件符合');
+    expect(await candidate.locator('[data-test=summary-educations]').textContent()).toContain('上海应用技术学院');
+    expect(await candidate.locator('.registration-summary').textContent()).toContain('上海浏览器化工集团有限公司');
 
     // The link opens in a new tab, whose response is an attachment: the download may start in either page.
     const downloaded = new Promise<Download>((resolve) => {
@@ -98,7 +134,7 @@ describe('walking skeleton journey in the browser (M15, M04, M02, M10, U5, U9)',
     expect(errors).toEqual([]);
     await candidateContext.close();
     await reviewerContext.close();
-  }, 120_000);
+  }, 180_000);
 });
 
 describe('audit log in the console (S1)', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRegistrationRequest } from '../../../api/src/contracts/registration';
+import { registrationForm } from '../../../api/src/contracts/registration';
 import { issuesToFieldMessages, readableMessage, toFieldErrors } from './field-errors';
 
 const fields = ['fullName', 'idNumber', 'phone'] as const;
@@ -27,7 +27,7 @@ describe('toFieldErrors', () => {
 
 describe('issuesToFieldMessages', () => {
   it('maps the registration schema issues to the form fields', () => {
-    const result = createRegistrationRequest.safeParse({ fullName: '张', idNumber: '123', phone: '12345' });
+    const result = registrationForm.safeParse({ fullName: '张', idNumber: '123', phone: '12345' });
     expect(result.success).toBe(false);
     if (result.success) return;
     const { errors } = toFieldErrors(issuesToFieldMessages(result.error.issues), fields);

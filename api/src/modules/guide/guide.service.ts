@@ -4,6 +4,7 @@ import type { DocumentService } from '../../documents/document.service';
 import { conflict, notFound } from '../../http/errors';
 import type { ExamRepository, ExamRow } from '../exams/exam.repository';
 import { buildGuideContent, guideSettings, guideVersion, type GuideSettings } from './guide-content';
+import { loadExamStructure, type ExamStructure } from '../exams/exam-structure';
 import type { GuideConfirmationRow, GuideRepository } from './guide.repository';
 
 const messages = {
@@ -13,6 +14,19 @@ const messages = {
 
 function toConfirmation(row: GuideConfirmationRow): GuideConfirmation {
   return { examId: row.exam_id, version: row.guide_version, confirmedAt: row.confirmed_at.toISOString() };
+}
+
+/** The fees the exam publishes (M21): the public subject's and a major's practice subject's, in yuan. */
+function withExamFees(settings: Readonly<GuideSettings>, structure: ExamStructure | undefined): Readonly<GuideSettings> {
+  const law = structure?.subjects.find((s) => s.majorCode === null);
+  const practice = structure?.subjects.find((s) => s.majorCode !== null);
+  return {
+    ...settings,
+    subjects: {
+      law: law ? { ...settings.subjects.law, fee: law.feeFen / 100 } : settings.subjects.law,
+      practice: practice ? { ...settings.subjects.practice, fee: practice.feeFen / 100 } : settings.subjects.practice,
+    },
+  };
 }
 
 /** 考试报考指南 (M02) and its reading confirmation (M10). */
@@ -29,7 +43,7 @@ export class GuideService {
     const exam = await this.exams.findById(examId);
     if (!exam || exam.status !== 'published') throw notFound(messages.notFound);
     const majors = ((await this.exams.majorsOf([exam.id])).get(exam.id) ?? []).map((m) => m.name);
-    const content = buildGuideContent(exam, majors, this.settings);
+    const content = buildGuideContent(exam, majors, withExamFees(this.settings, await loadExamStructure(this.exams.db, exam.id)));
     return { exam, content, version: guideVersion(content) };
   }
 

@@ -24,7 +24,7 @@ const rowsOf = async (username: string) =>
 
 describe('photo API (M09)', () => {
   it('M09 upload answers 201 with findings; the processed download is a 295x413 JPEG; current photo and original are served to the owner', async () => {
-    const { agent, username } = await newCandidate(ctx, 'photo');
+    const { agent, username } = await newCandidate(ctx, 'photo', { photo: false });
     expect((await agent.get('/api/photos/current')).body).toBeNull();
 
     const res = await agent.post('/api/photos').set('content-type', 'image/jpeg').send(await photo(600, 800, '#f5f5f5'));
@@ -54,7 +54,7 @@ describe('photo API (M09)', () => {
   });
 
   it('M09 a blocking finding answers 400 naming the field photo, and nothing is stored', async () => {
-    const { agent, username } = await newCandidate(ctx, 'photo-bad');
+    const { agent, username } = await newCandidate(ctx, 'photo-bad', { photo: false });
     const dark = await agent.post('/api/photos').set('content-type', 'image/jpeg').send(await photo(600, 840, '#202020'));
     expect(dark.status).toBe(400);
     expect(dark.body.fields).toEqual([{ field: 'photo', message: '照片背景过暗，请在白色或浅色背景前重新拍摄' }]);
@@ -70,11 +70,11 @@ describe('photo API (M09)', () => {
   });
 
   it('M09 another candidate gets 404 for a photo that is not theirs; staff without the permission cannot upload', async () => {
-    const owner = await newCandidate(ctx, 'photo-owner');
+    const owner = await newCandidate(ctx, 'photo-owner', { photo: false });
     const res = await owner.agent.post('/api/photos').set('content-type', 'image/jpeg').send(await photo(600, 840, '#ffffff'));
     expect(res.status).toBe(201);
     const id = (res.body as PhotoUploadResult).id;
-    const intruder = await newCandidate(ctx, 'photo-intruder');
+    const intruder = await newCandidate(ctx, 'photo-intruder', { photo: false });
     await expectNoAccess(intruder.agent, [
       { method: 'get', path: `/api/photos/${id}/processed.jpg` },
       { method: 'get', path: `/api/photos/${id}/original` },

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Db } from '../../db/knex';
-import type { EducationLevel, LevelCode, RegistrationStatus } from '../../contracts/registration';
+import type { EducationLevel, EducationRecord, LevelCode, RegistrationStatus, ReturnItem, WorkPeriod } from '../../contracts/registration';
 import type { SecurityServices } from '../../security/security-services';
 import { registrationSeal } from '../../security/security-specs';
 import { TamperedRecordError } from '../../security/security.errors';
@@ -28,12 +28,28 @@ export interface RegistrationRow {
   process_instance_id: string | null;
   submitted_at: Date;
   updated_at: Date;
+  identity_type: 'mainland' | 'hk-macao-taiwan';
+  gender: 'M' | 'F' | null;
+  birth_date: string | null;
+  district: string | null;
+  /** Comma-separated subject codes. */
+  subject_codes: string | null;
+  fee_total_fen: number | null;
+  safety_work_months: number | null;
+  eligibility_rule: string | null;
+  manual_review: boolean | null;
+  return_items: ReturnItem[] | null;
+  photo_id: string | null;
+  certificate_no: string | null;
+  certificate_attachment_id: number | null;
+  signed_at: Date | null;
 }
 
 /** A registration with the names of its exam and major, as lists and documents show it. */
 export interface RegistrationDetailRow extends RegistrationRow {
   exam_name: string;
   exam_code: string;
+  exam_year: number;
   major_name: string;
 }
 
@@ -47,10 +63,65 @@ export interface RegistrationEventRow {
 
 export type NewRegistration = Omit<
   RegistrationRow,
-  'id' | 'precheck_passed' | 'precheck_message' | 'review_comment' | 'reviewed_by' | 'reviewed_at' | 'process_instance_id' | 'submitted_at' | 'updated_at' | 'safety_work_years'
+  | 'id'
+  | 'precheck_passed'
+  | 'precheck_message'
+  | 'review_comment'
+  | 'reviewed_by'
+  | 'reviewed_at'
+  | 'process_instance_id'
+  | 'submitted_at'
+  | 'updated_at'
+  | 'safety_work_years'
+  | 'eligibility_rule'
+  | 'manual_review'
+  | 'return_items'
 > & { safety_work_years: number };
 
-type StatusChanges = Partial<Pick<RegistrationRow, 'status' | 'precheck_passed' | 'precheck_message' | 'review_comment' | 'reviewed_by' | 'reviewed_at' | 'process_instance_id'>>;
+/** The part of a registration the candidate's form determines (replaced when they correct it). */
+export type FormColumns = Omit<NewRegistration, 'registration_no' | 'exam_id' | 'user_id' | 'status'>;
+
+type StatusChanges = Partial<
+  Pick<
+    RegistrationRow,
+    | 'status'
+    | 'precheck_passed'
+    | 'precheck_message'
+    | 'review_comment'
+    | 'reviewed_by'
+    | 'reviewed_at'
+    | 'process_instance_id'
+    | 'eligibility_rule'
+    | 'manual_review'
+    | 'return_items'
+    | 'signed_at'
+  >
+>;
+
+/** What an exam admin may correct (M23, registration-admin); the phone in clear here, encrypted by `correct`. */
+export type RegistrationCorrection = Partial<Pick<RegistrationRow, 'full_name' | 'employer' | 'district' | 'phone' | 'level_code' | 'major_code' | 'subject_codes' | 'fee_total_fen'>>;
+
+export interface EducationRow extends EducationRecord {
+  majorRelated: boolean;
+}
+
+export interface SignatureRow {
+  id: number;
+  digest: string;
+  signature: string;
+  key_id: string;
+  signed_at: Date;
+  withdrawn_at: Date | null;
+  template_version: number | null;
+}
+
+/** node-postgres returns `date` columns as local-midnight Dates; the form speaks YYYY-MM-DD. */
+function dateText(v: unknown): string {
+  if (v instanceof Date) return `${v.getFullYear()}-${String(v.getMonth() + 1).padStart(2, '0')}-${String(v.getDate()).padStart(2, '0')}`;
+  return String(v).slice(0, 10);
+}
+
+const jsonOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : JSON.stringify(v));
 
 /**
  * Registrations as the domain sees them (ID and phone numbers in clear). At rest the two are SM4
@@ -80,7 +151,22 @@ export class RegistrationRepository {
   /** Verifies a stored row and returns it with its personal fields decrypted. */
   private open<T extends RegistrationRow & { row_mac?: string | null }>(stored: T): T {
     this.security.seal.assertIntact('registrations', stored.id, registrationSeal.fields({ ...stored } as Record<string, unknown>), stored.row_mac);
-    return { ...stored, id_number: this.security.cipher.decrypt(stored.id_number), phone: this.security.cipher.decrypt(stored.phone) };
+    return {
+      ...stored,
+      id_number: this.security.cipher.decrypt(stored.id_number),
+      phone: this.security.cipher.decrypt(stored.phone),
+      birth_date: stored.birth_date === null || stored.birth_date === undefined ? null : dateText(stored.birth_date),
+    };
+  }
+
+  /** Verifies and decrypts rows (`registrations.*`, plus joined columns) read by another module's query; tampered rows are left out and reported. */
+  openRows<T extends RegistrationRow>(rows: T[]): T[] {
+    return this.openAll(rows);
+  }
+
+  /** Verifies and decrypts one such row; throws `TamperedRecordError` when its seal fails. */
+  openRow<T extends RegistrationRow>(row: T): T {
+    return this.open(row);
   }
 
   private sealOf(stored: Record<string, unknown>): string {
@@ -91,7 +177,7 @@ export class RegistrationRepository {
     return q<RegistrationDetailRow>('registrations as r')
       .join('exams as e', 'e.id', 'r.exam_id')
       .join('majors as m', 'm.code', 'r.major_code')
-      .select('r.*', 'e.name as exam_name', 'e.code as exam_code', 'm.name as major_name');
+      .select('r.*', 'e.name as exam_name', 'e.code as exam_code', 'e.year as exam_year', 'm.name as major_name');
   }
 
   async findByNo(registrationNo: string): Promise<RegistrationDetailRow | undefined> {
@@ -155,6 +241,9 @@ export class RegistrationRepository {
       reviewed_by: null,
       reviewed_at: null,
       process_instance_id: null,
+      eligibility_rule: null,
+      manual_review: null,
+      return_items: null,
     };
     const [inserted] = await trx('registrations')
       .insert({ ...stored, row_mac: this.sealOf(stored) })
@@ -162,17 +251,142 @@ export class RegistrationRepository {
     return inserted!.id;
   }
 
+  /** Writes the education records and work periods of a registration, replacing earlier ones. */
+  async writeHistory(trx: Knex.Transaction, registrationId: number, educations: EducationRow[], work: WorkPeriod[]): Promise<void> {
+    await trx('registration_educations').where({ registration_id: registrationId }).delete();
+    await trx('registration_work_periods').where({ registration_id: registrationId }).delete();
+    if (educations.length) {
+      await trx('registration_educations').insert(
+        educations.map((e, seq) => ({
+          registration_id: registrationId,
+          seq,
+          level: e.level,
+          school: e.school,
+          major: e.major,
+          major_related: e.majorRelated,
+          full_time: e.fullTime,
+          start_date: e.startDate,
+          graduation_date: e.graduationDate,
+          certificate_no: e.certificateNo,
+        })),
+      );
+    }
+    if (work.length) {
+      await trx('registration_work_periods').insert(
+        work.map((w, seq) => ({
+          registration_id: registrationId,
+          seq,
+          employer: w.employer,
+          post: w.post,
+          start_date: w.startDate,
+          end_date: w.endDate,
+          safety_work: w.safetyWork,
+        })),
+      );
+    }
+  }
+
+  async educations(registrationId: number): Promise<EducationRow[]> {
+    const rows: Array<Record<string, unknown>> = await this.db('registration_educations').where({ registration_id: registrationId }).orderBy('seq');
+    return rows.map((r) => ({
+      level: r.level as EducationLevel,
+      school: String(r.school),
+      major: String(r.major),
+      majorRelated: Boolean(r.major_related),
+      fullTime: Boolean(r.full_time),
+      startDate: dateText(r.start_date),
+      graduationDate: dateText(r.graduation_date),
+      certificateNo: String(r.certificate_no),
+    }));
+  }
+
+  async workPeriods(registrationId: number): Promise<WorkPeriod[]> {
+    const rows: Array<Record<string, unknown>> = await this.db('registration_work_periods').where({ registration_id: registrationId }).orderBy('seq');
+    return rows.map((r) => ({
+      employer: String(r.employer),
+      post: String(r.post),
+      startDate: dateText(r.start_date),
+      endDate: r.end_date === null ? null : dateText(r.end_date),
+      safetyWork: Boolean(r.safety_work),
+    }));
+  }
+
+  /** Replaces the form columns of a verified row (a correction, or an edit after withdrawing), re-sealed. */
+  async replaceForm(trx: Knex.Transaction, id: number, form: FormColumns, changes: StatusChanges): Promise<void> {
+    const stored = await trx('registrations').where({ id }).forUpdate().first();
+    if (!stored) throw new Error(`registration ${id} not found`);
+    this.security.seal.assertIntact('registrations', stored.id, registrationSeal.fields(stored), stored.row_mac);
+    const columns = {
+      ...form,
+      id_number: this.security.cipher.encrypt(form.id_number),
+      id_number_idx: this.security.index('id-number', form.id_number),
+      phone: this.security.cipher.encrypt(form.phone),
+      ...changes,
+      return_items: changes.return_items === undefined ? stored.return_items : changes.return_items,
+    };
+    const next = { ...stored, ...columns };
+    await trx('registrations')
+      .where({ id })
+      .update({ ...columns, return_items: jsonOrNull(columns.return_items), row_mac: this.sealOf(next), updated_at: trx.fn.now() });
+  }
+
+  async addSignature(
+    trx: Knex.Transaction,
+    s: { registrationId: number; userId: number; content: object; digest: string; signature: string; keyId: string; signedAt: Date; templateVersion: number | null },
+  ): Promise<void> {
+    await trx('registration_signatures').insert({
+      registration_id: s.registrationId,
+      user_id: s.userId,
+      content: JSON.stringify(s.content),
+      digest: s.digest,
+      signature: s.signature,
+      key_id: s.keyId,
+      template_version: s.templateVersion,
+      signed_at: s.signedAt,
+    });
+  }
+
+  /** Marks the signatures in force as withdrawn. */
+  async withdrawSignatures(trx: Knex.Transaction, registrationId: number): Promise<void> {
+    await trx('registration_signatures').where({ registration_id: registrationId }).whereNull('withdrawn_at').update({ withdrawn_at: trx.fn.now() });
+  }
+
+  latestSignature(registrationId: number): Promise<SignatureRow | undefined> {
+    return this.db('registration_signatures')
+      .where({ registration_id: registrationId })
+      .orderBy('signed_at', 'desc')
+      .first('id', 'digest', 'signature', 'key_id', 'signed_at', 'withdrawn_at', 'template_version');
+  }
+
+  /** The certificate scan a candidate uploaded (考增项), if it is theirs. */
+  attachmentOf(userId: number, id: number, kind: string): Promise<{ id: number } | undefined> {
+    return this.db('registration_attachments').where({ id, user_id: userId, kind }).first('id');
+  }
+
   /** Applies changes to a verified row under a row lock and re-seals it. */
-  private async change(trx: Knex.Transaction, where: { id: number } | { registration_no: string }, from: RegistrationStatus[] | null, changes: StatusChanges): Promise<boolean> {
+  private async change(trx: Knex.Transaction, where: { id: number } | { registration_no: string }, from: RegistrationStatus[] | null, changes: StatusChanges | RegistrationCorrection): Promise<boolean> {
     const stored = await trx('registrations').where(where).forUpdate().first();
     if (!stored) return false;
     this.security.seal.assertIntact('registrations', stored.id, registrationSeal.fields(stored), stored.row_mac);
     if (from && !from.includes(stored.status)) return false;
     const next = { ...stored, ...changes };
+    const update = 'return_items' in changes ? { ...changes, return_items: jsonOrNull(changes.return_items) } : changes;
     await trx('registrations')
       .where({ id: stored.id })
-      .update({ ...changes, row_mac: this.sealOf(next), updated_at: trx.fn.now() });
+      .update({ ...update, row_mac: this.sealOf(next), updated_at: trx.fn.now() });
     return true;
+  }
+
+  /** A registration read under its row lock, verified and decrypted (for a change that depends on its current values). */
+  async findForUpdate(trx: Knex.Transaction, registrationNo: string): Promise<RegistrationRow | undefined> {
+    const stored = await trx('registrations').where({ registration_no: registrationNo }).forUpdate().first();
+    return stored && this.open(stored);
+  }
+
+  /** An exam admin's correction (M23): re-sealed like every change; the phone is stored encrypted. */
+  async correct(trx: Knex.Transaction, id: number, changes: RegistrationCorrection): Promise<void> {
+    const { phone, ...rest } = changes;
+    await this.change(trx, { id }, null, phone === undefined ? rest : { ...rest, phone: this.security.cipher.encrypt(phone) });
   }
 
   async setProcessInstance(trx: Knex.Transaction, id: number, processInstanceId: string): Promise<void> {

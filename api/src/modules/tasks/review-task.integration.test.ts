@@ -3,7 +3,7 @@ import type { InboxTask } from '../../contracts/task';
 import { DataScope } from '../../auth/data-scope';
 import { UserRepository } from '../../auth/user.repository';
 import { hashPassword } from '../../auth/password';
-import { ExamRepository } from '../exams/exam.repository';
+import { createStandardExam } from '../exams/demo-exam';
 import { expectNoAccess } from '../../../../tests/support/idor';
 import { confirmGuide, createTestContext, eventually, newCandidate, signIn, validApplication, type TestContext } from '../../../../tests/support/test-env';
 
@@ -19,12 +19,9 @@ async function reviewer(username: string): Promise<number> {
 
 describe('reviewer data scope (S1)', () => {
   it('S1 a reviewer sees, claims and reads only the cases of exams assigned to them; exam admins read all', async () => {
-    const day = 86_400_000;
     const code = `S${String(Date.now()).slice(-6)}`;
-    const examId = await new ExamRepository(ctx.db).create(
-      { code, name: `${code} 范围测试考试`, short_name: code, year: 2026, registration_start: new Date(Date.now() - day), registration_end: new Date(Date.now() + day), status: 'published' },
-      ['chemical'],
-    );
+    // A complete published exam (subjects, levels, fees), open for registration now.
+    const examId = await createStandardExam(ctx.db, { code, name: `${code} 范围测试考试`, shortName: code, majorCodes: ['chemical'], publish: true });
     const assignedId = await reviewer(`ra${code}`.toLowerCase());
     await reviewer(`rb${code}`.toLowerCase());
     await new DataScope(ctx.db).assignReviewer(examId, assignedId);

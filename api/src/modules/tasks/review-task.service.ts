@@ -99,6 +99,7 @@ export class ReviewTaskService {
     await this.engine.complete(taskId, {
       reviewDecision: input.decision,
       reviewComment: input.comment ?? null,
+      returnItems: input.decision === 'return' ? JSON.stringify(input.returnItems ?? []) : null,
       reviewerUsername: user.username,
       reviewerName: user.displayName,
     });
