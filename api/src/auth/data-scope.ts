@@ -29,6 +29,16 @@ export class DataScope {
     return (await this.reviewerExams(user.id)).some((e) => e.id === registration.exam_id);
   }
 
+  /**
+   * Exams whose registrations the user may search and count (M23, M24), by the same rule as
+   * `canReadRegistration`: null for every exam (exam admins), the assigned ones for reviewers.
+   */
+  async registrationExamScope(user: CurrentUser): Promise<number[] | null> {
+    if (!user.permissions.includes('registration:read')) return [];
+    if (user.permissions.includes('exam:manage')) return null;
+    return (await this.reviewerExams(user.id)).map((e) => e.id);
+  }
+
   async assignReviewer(examId: number, userId: number): Promise<void> {
     await this.db('exam_reviewers').insert({ exam_id: examId, user_id: userId }).onConflict(['exam_id', 'user_id']).ignore();
   }

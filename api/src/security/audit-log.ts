@@ -227,7 +227,8 @@ function toRecord(row: AuditLogRow): AuditRecord {
   };
 }
 
-const escapeLike = (text: string): string => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+/** Escapes the LIKE wildcards (and the escape character) of user input. */
+export const escapeLike = (text: string): string => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 // Mainland ID numbers and mobile numbers that are not part of a longer run of letters or digits.
 const ID_NUMBER = /(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])/g;
