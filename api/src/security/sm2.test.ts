@@ -8,6 +8,8 @@ import path from 'node:path';
 import smCrypto from 'sm-crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CryptoIntegrityError, TokenError, type TokenErrorReason } from './security.errors';
+import { type AffinePoint, isOnCurve, linearCombination, SM2_G, SM2_P, sm2VerifyRaw } from './sm2-curve';
+import { generateSm2KeyPair, scalarHex, SM2_N, type Sm2KeyPair } from './sm2-keys';
 import { tempKeyring } from './test-support';
 
 const { keyring, cleanup } = tempKeyring();
@@ -220,3 +222,209 @@ describe('sm-crypto loading', () => {
     expect((globalThis as unknown as Record<symbol, unknown>)[Symbol.for('bpm.security.jsbn-csprng-seeded')]).toBe(true);
   });
 });
+
+// The verification of sm2.ts before sm2-curve: parse strictly, then sm-crypto's point arithmetic.
+function legacyVerifyDigest(publicKeyHex: string, digest: Buffer, r: bigint, s: bigint): boolean {
+  try {
+    return smCrypto.sm2.doVerifySignature([...digest], scalarHex(r) + scalarHex(s), publicKeyHex, { der: false, hash: false });
+  } catch {
+    return false;
+  }
+}
+
+function legacyVerify(publicKeyHex: string, data: Buffer | string, signatureDerHex: string): boolean {
+  const signature = /^(?:[0-9a-fA-F]{2})+$/.test(signatureDerHex) ? parseDerSignature(Buffer.from(signatureDerHex, 'hex')) : null;
+  return signature !== null && legacyVerifyDigest(publicKeyHex, sm2Digest(publicKeyHex, data), signature.r, signature.s);
+}
+
+/** DER of (r, s) for any non-negative r and s, in range or not. */
+function derOf(r: bigint, s: bigint): string {
+  const int = (v: bigint) => {
+    let hex = v.toString(16);
+    if (hex.length % 2) hex = `0${hex}`;
+    if (parseInt(hex.slice(0, 2), 16) & 0x80) hex = `00${hex}`;
+    return `02${(hex.length / 2).toString(16).padStart(2, '0')}${hex}`;
+  };
+  const body = int(r) + int(s);
+  return `30${(body.length / 2).toString(16).padStart(2, '0')}${body}`;
+}
+
+const pointOf = (publicKeyHex: string): AffinePoint => ({ x: BigInt(`0x${publicKeyHex.slice(2, 66)}`), y: BigInt(`0x${publicKeyHex.slice(66)}`) });
+const hexOf = (point: AffinePoint): string => `04${scalarHex(point.x)}${scalarHex(point.y)}`;
+const randomScalar = (): bigint => (BigInt(`0x${crypto.randomBytes(40).toString('hex')}`) % (SM2_N - 1n)) + 1n;
+const mod = (a: bigint, m: bigint): bigint => ((a % m) + m) % m;
+const randomInt = (max: number): number => crypto.randomInt(max);
+
+function powMod(base: bigint, exponent: bigint, m: bigint): bigint {
+  let result = 1n;
+  for (let b = base % m, e = exponent; e > 0n; e >>= 1n, b = (b * b) % m) if (e & 1n) result = (result * b) % m;
+  return result;
+}
+
+/** k·G as OpenSSL computes it. */
+function opensslTimesG(k: bigint): string {
+  const ecdh = crypto.createECDH('SM2');
+  ecdh.setPrivateKey(Buffer.from(scalarHex(k), 'hex'));
+  return ecdh.getPublicKey('hex', 'uncompressed');
+}
+
+describe('SM2 verification with native BigInt point arithmetic (sm2-curve)', () => {
+  it('S2 k·G and k·P agree with OpenSSL for edge and random scalars', () => {
+    const edges = [1n, 2n, 3n, 15n, 16n, 127n, 128n, 2n ** 128n, 2n ** 255n, SM2_N - 2n, SM2_N - 1n];
+    for (const k of [...edges, ...Array.from({ length: 40 }, randomScalar)]) {
+      const kG = linearCombination(k, 0n, SM2_G);
+      expect(kG && hexOf(kG)).toBe(opensslTimesG(k));
+      expect(kG && isOnCurve(kG)).toBe(true);
+      const { publicKey } = generateSm2KeyPair();
+      const kP = linearCombination(0n, k, pointOf(publicKey));
+      const ecdh = crypto.createECDH('SM2');
+      ecdh.setPrivateKey(Buffer.from(scalarHex(k), 'hex'));
+      expect(kP && scalarHex(kP.x)).toBe(ecdh.computeSecret(Buffer.from(publicKey, 'hex')).toString('hex'));
+      expect(kP && isOnCurve(kP)).toBe(true);
+    }
+    // u1·G + u2·G = (u1 + u2)·G, including u1 + u2 ≡ 0 (the point at infinity).
+    for (let i = 0; i < 10; i += 1) {
+      const [u1, u2] = [randomScalar(), randomScalar()];
+      const sum = linearCombination(u1, u2, SM2_G);
+      expect(sum && hexOf(sum)).toBe(opensslTimesG(mod(u1 + u2, SM2_N)));
+      expect(linearCombination(u1, SM2_N - u1, SM2_G)).toBeNull();
+    }
+    expect(linearCombination(0n, 0n, SM2_G)).toBeNull();
+    expect(() => linearCombination(SM2_N, 1n, SM2_G)).toThrow(RangeError);
+  });
+
+  it('S2 verification agrees with sm-crypto on 200 random keys and messages, valid and forged', { timeout: 180_000 }, () => {
+    const pairs: Sm2KeyPair[] = Array.from({ length: 200 }, () => generateSm2KeyPair());
+    const outcomes = { accepted: 0, refused: 0 };
+    const check = (publicKey: string, data: Buffer | string, signature: string, expected: boolean, what: string) => {
+      const now = sm2.verify(publicKey, data, signature);
+      expect({ what, signature, agrees: now === legacyVerify(publicKey, data, signature) }).toEqual({ what, signature, agrees: true });
+      expect({ what, signature, now }).toEqual({ what, signature, now: expected });
+      outcomes[now ? 'accepted' : 'refused'] += 1;
+    };
+    pairs.forEach((pair, i) => {
+      const signer = new Sm2Service({ sm2KeyPair: () => pair });
+      const data = i % 3 === 0 ? `缴费回调 ${crypto.randomBytes(randomInt(60)).toString('hex')}` : crypto.randomBytes(randomInt(400));
+      // Every tenth signature is sm-crypto's own (with its own nonce and Z computation).
+      const signature =
+        i % 10 === 0 && typeof data === 'string'
+          ? smCrypto.sm2.doSignature(data, pair.privateKey, { der: true, hash: true, publicKey: pair.publicKey })
+          : signer.sign('any', data);
+      const { r, s } = parseDerSignature(Buffer.from(signature, 'hex')) ?? { r: 0n, s: 0n };
+      check(pair.publicKey, data, signature, true, 'valid');
+      // One forgery with full point arithmetic on both sides per key, in turn.
+      const bit = 1n << BigInt(randomInt(256));
+      const other = pairs[(i + 1) % pairs.length] as Sm2KeyPair;
+      const forgeries: Array<[string, () => [string, Buffer | string, string]]> = [
+        ['r with one bit flipped', () => [pair.publicKey, data, derOf(mod(r ^ bit, SM2_N) || 1n, s)]],
+        ['s with one bit flipped', () => [pair.publicKey, data, derOf(r, mod(s ^ bit, SM2_N) || 1n)]],
+        ['another key', () => [other.publicKey, data, signature]],
+        ['other data', () => [pair.publicKey, Buffer.concat([bytes(data), Buffer.from([randomInt(256)])]), signature]],
+        ['high s (n − s)', () => [pair.publicKey, data, derOf(r, SM2_N - s)]],
+        ['r and s swapped', () => [pair.publicKey, data, derOf(s, r)]],
+      ];
+      const [what, forge] = forgeries[i % forgeries.length] as [string, () => [string, Buffer | string, string]];
+      check(...forge(), false, what);
+      // Refused before any point arithmetic: out of range, malformed DER.
+      const der = Buffer.from(signature, 'hex');
+      for (const [label, bad] of [
+        ['r = 0', derOf(0n, s)],
+        ['s = 0', derOf(r, 0n)],
+        ['r = n', derOf(SM2_N, s)],
+        ['s = n + s', derOf(r, SM2_N + s)],
+        ['r + s = n', derOf(r, SM2_N - r)],
+        ['truncated', signature.slice(0, signature.length - 2 * (1 + randomInt(8)))],
+        ['trailing byte', `${signature}00`],
+        ['wrong length byte', Buffer.concat([der.subarray(0, 1), Buffer.from([(der[1] ?? 0) + 1]), der.subarray(2)]).toString('hex')],
+        ['random bytes', crypto.randomBytes(70).toString('hex')],
+        ['not hex', signature.replace(/.$/, 'g')],
+      ] as const) {
+        check(pair.publicKey, data, bad, false, label);
+      }
+    });
+    expect(outcomes.accepted).toBe(200);
+  });
+
+  it('S2 verifies a known OpenSSL 3 signature (SM2-SM3, default signer ID)', () => {
+    const publicKey = publicKeyFromPem(
+      '-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoEcz1UBgi0DQgAER06jrciA9JErK77DdmMpiYVBTaJs\nEoGr1IVmgLRZp76Kzospg+Nu42NEZ0GfwqWMTAiwIrBxoLIBgIm0AIizow==\n-----END PUBLIC KEY-----\n',
+    );
+    const callback = '{"orderNo":"P2026112800042","amount":"120.00","status":"PAID"}';
+    const signature =
+      '30450221008543bc4f63c72c2739aea55080b576ec08bd86bda076473ffb9f19a22c63ec8602203b109a0705d122da167e848473fc208fb1262e99b566c724e1bdde2499e0a83e';
+    expect(sm2.verify(publicKey, callback, signature)).toBe(true);
+    expect(legacyVerify(publicKey, callback, signature)).toBe(true);
+    expect(sm2.verify(publicKey, callback.replace('120.00', '1.00'), signature)).toBe(false);
+    expect(sm2.verify(publicKey, callback, signature.replace(/3e$/, '3f'))).toBe(false);
+  });
+
+  it('S2 verification at the edges: x1 ≥ n, e ≥ n, doubling inside the chain, and the point at infinity', () => {
+    // A curve point X with n ≤ x < p (p ≡ 3 mod 4, so √a = a^((p+1)/4)).
+    const b = 0x28e9fa9e9d9f5e344d5a9e4bcf6509a7f39789f515ab8f92ddbcbd414d940e93n;
+    let X: AffinePoint | undefined;
+    for (let x = SM2_N + 1n; !X; x += 1n) {
+      const rhs = mod(x ** 3n - 3n * x + b, SM2_P);
+      const y = powMod(rhs, (SM2_P + 1n) / 4n, SM2_P);
+      if ((y * y) % SM2_P === rhs) X = { x, y };
+    }
+    expect(isOnCurve(X)).toBe(true);
+    // Q = t⁻¹·(X − s·G), so that s·G + t·Q = X for the signature (r, s) with t = r + s; r is chosen
+    // so that e is small and e + n still fits the 256 bits of a digest.
+    for (let i = 0; i < 3; i += 1) {
+      const s = randomScalar();
+      const e = BigInt(`0x${crypto.randomBytes(24).toString('hex')}`);
+      const r = mod(X.x + e, SM2_N);
+      const t = mod(r + s, SM2_N);
+      const xMinusSG = linearCombination(SM2_N - s, 1n, X) as AffinePoint;
+      const Q = linearCombination(0n, powMod(t, SM2_N - 2n, SM2_N), xMinusSG) as AffinePoint;
+      expect(linearCombination(s, t, Q)).toEqual(X);
+      expect(X.x - SM2_N).toBe(mod(r - e, SM2_N)); // x1 is the second candidate, r − e + n
+      for (const digest of [e, e + SM2_N]) {
+        expect(sm2VerifyRaw(Q, digest, r, s)).toBe(true);
+        expect(legacyVerifyDigest(hexOf(Q), Buffer.from(scalarHex(digest), 'hex'), r, s)).toBe(true);
+        expect(sm2VerifyRaw(Q, digest + 1n, r, s)).toBe(false);
+      }
+    }
+    // Q = G (private key 1): s = 2^200 + 1 and t = 2^200 + 3 add G to G at bit 200 (the doubling case).
+    const s = 2n ** 200n + 1n;
+    const r = 2n;
+    const expected = pointOf(opensslTimesG(2n * s + r));
+    const e = mod(r - expected.x, SM2_N);
+    expect(sm2VerifyRaw(SM2_G, e, r, s)).toBe(true);
+    expect(legacyVerifyDigest(hexOf(SM2_G), Buffer.from(scalarHex(e), 'hex'), r, s)).toBe(true);
+    // s·G + t·G = O when t = n − s: refused whatever e (sm-crypto throws there, which was refused too).
+    const s2 = randomScalar();
+    const r2 = mod(SM2_N - 2n * s2, SM2_N);
+    for (const e2 of [0n, r2, randomScalar()]) {
+      expect(sm2VerifyRaw(SM2_G, e2, r2, s2)).toBe(false);
+      expect(legacyVerifyDigest(hexOf(SM2_G), Buffer.from(scalarHex(e2), 'hex'), r2, s2)).toBe(false);
+    }
+    // Out of range is refused by the arithmetic too, not only by the DER parser.
+    expect(sm2VerifyRaw(SM2_G, e, 0n, s)).toBe(false);
+    expect(sm2VerifyRaw(SM2_G, e, r, SM2_N)).toBe(false);
+    expect(sm2VerifyRaw(SM2_G, e, SM2_N - s, s)).toBe(false); // t = 0
+  });
+
+  it('S2 verification refuses public keys that are not on the curve', () => {
+    const pair = generateSm2KeyPair();
+    const Q = pointOf(pair.publicKey);
+    const offCurve = { x: Q.x, y: (Q.y + 1n) % SM2_P };
+    expect(isOnCurve(Q)).toBe(true);
+    expect(isOnCurve(offCurve)).toBe(false);
+    expect(isOnCurve({ x: Q.x + SM2_P, y: Q.y })).toBe(false);
+    expect(isOnCurve({ x: Q.x, y: SM2_P - Q.y })).toBe(true);
+    // The formulas never use b: a "signature" built for the off-curve point would pass without the check.
+    for (const [point, verifies] of [[Q, true], [offCurve, false]] as const) {
+      const [s, t] = [randomScalar(), randomScalar()];
+      const r = mod(t - s, SM2_N);
+      const sum = linearCombination(s, t, point) as AffinePoint;
+      expect(sm2VerifyRaw(point, mod(r - sum.x, SM2_N), r, s)).toBe(verifies);
+    }
+    const signature = new Sm2Service({ sm2KeyPair: () => pair }).sign('any', 'doc');
+    expect(sm2.verify(pair.publicKey, 'doc', signature)).toBe(true);
+    expect(() => sm2.verify(hexOf(offCurve), 'doc', signature)).toThrow(TypeError);
+    expect(() => sm2.verifySignedToken('a.b.c', hexOf(offCurve), { issuer: 'i', audience: 'a' })).toThrow(TypeError);
+  });
+});
+
+const bytes = (data: Buffer | string): Buffer => (typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
