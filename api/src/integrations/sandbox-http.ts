@@ -1,4 +1,31 @@
+import fs from 'node:fs';
 import type http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+
+/** Where every sandbox serves its test-control endpoints (never part of a real platform). */
+export const SANDBOX_CONTROL = '/__sandbox';
+
+/** A refusal a sandbox answers with its platform's error body: HTTP status, platform code, Chinese message, the field at fault. */
+export class SandboxError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The wire names of a platform's error body (code, message, field at fault), from its `*-wire.ts`. */
+export interface SandboxErrorFields {
+  code: string;
+  message: string;
+  field: string;
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** The request body, or null once it grows past `maxBytes` (the request is then dropped). */
 export function readBody(req: http.IncomingMessage, maxBytes: number): Promise<Buffer | null> {
@@ -19,6 +46,31 @@ export function readBody(req: http.IncomingMessage, maxBytes: number): Promise<B
   });
 }
 
+/** Answers plain (unsigned) JSON, never cached. */
+export function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+  res.end(JSON.stringify(body));
+}
+
+/**
+ * Runs `handle` for every request; what it throws is answered with the platform's error body in
+ * its wire names (a `SandboxError` as it is, anything else as 500 `INTERNAL` with `internalMessage`).
+ */
+export function sandboxRequestListener(
+  handle: (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>,
+  errorFields: SandboxErrorFields,
+  internalMessage: string,
+): http.RequestListener {
+  return (req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      if (res.headersSent) return;
+      const e = error instanceof SandboxError ? error : new SandboxError(500, 'INTERNAL', internalMessage);
+      const w = errorFields;
+      sendJson(res, e.status, { [w.code]: e.code, [w.message]: e.message, ...(e.field ? { [w.field]: e.field } : {}) });
+    });
+  };
+}
+
 /** Starts a sandbox server listening, rejecting when the port cannot be bound. */
 export function listen(server: http.Server, port: number, host = '127.0.0.1'): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -28,4 +80,65 @@ export function listen(server: http.Server, port: number, host = '127.0.0.1'): P
       resolve();
     });
   });
+}
+
+/** `http://host:port` of a listening server. */
+export function serverUrl(server: http.Server): string {
+  const address = server.address() as AddressInfo;
+  return `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+}
+
+/** Stops a server, dropping its open connections; resolves once it is closed. */
+export function closeServer(server: http.Server): Promise<void> {
+  return new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
+
+/** Remembers request nonces for twice the timestamp window; the returned check is false for a replay. */
+export function nonceGuard(timestampWindowMs: number): (key: string, now: number) => boolean {
+  const nonces = new Map<string, number>();
+  return (key, now) => {
+    if (nonces.size > 10_000) for (const [n, until] of nonces) if (until < now) nonces.delete(n);
+    const until = nonces.get(key);
+    if (until !== undefined && until >= now) return false;
+    nonces.set(key, now + 2 * timestampWindowMs);
+    return true;
+  };
+}
+
+/** Whether a value is an absolute http(s) URL without credentials, at most `maxLength` characters. */
+export function isHttpUrl(value: unknown, maxLength = 512): value is string {
+  if (typeof value !== 'string' || value.length > maxLength) return false;
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.username === '' && url.password === '';
+  } catch {
+    return false;
+  }
+}
+
+/** What a sandbox kept in its state file, or undefined without one; throws when `isValid` rejects it. */
+export function loadStateFile<T>(file: string | undefined, isValid: (state: T) => boolean, label: string): T | undefined {
+  if (!file || !fs.existsSync(file)) return undefined;
+  const state = JSON.parse(fs.readFileSync(file, 'utf8')) as T;
+  if (!isValid(state)) throw new Error(`${label} sandbox state ${file} is not valid`);
+  return state;
+}
+
+/** Writes a sandbox's state file atomically (a temporary file renamed over it), readable by its owner only. */
+export function saveStateFile(file: string, state: unknown): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.tmp`;
+  fs.writeFileSync(tmp, JSON.stringify(state), { mode: 0o600 });
+  fs.renameSync(tmp, file);
+}
+
+/** Calls a sandbox's test-control endpoint; throws with `label` and the sandbox's message when it refuses. */
+export async function sandboxControlCall<T>(label: string, baseUrl: string, route: string, init?: RequestInit): Promise<T> {
+  const res = await fetch(`${baseUrl.replace(/\/+$/, '')}${SANDBOX_CONTROL}${route}`, init);
+  const body = (await res.json()) as T & { message?: string };
+  if (!res.ok) throw new Error(`${label} sandbox ${route}: HTTP ${res.status} ${body.message ?? ''}`);
+  return body;
 }

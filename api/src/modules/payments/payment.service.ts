@@ -1,0 +1,404 @@
+import type { Knex } from 'knex';
+import type { Db } from '../../db/knex';
+import type { CurrentUser } from '../../contracts/auth';
+import type { PaymentView } from '../../contracts/payments';
+import { conflict, DomainError } from '../../http/errors';
+import { EngineError, type EngineClient } from '../../engine/engine-client';
+import type { SecurityServices } from '../../security/security-services';
+import {
+  assertNotificationMatches,
+  PaymentRefusedError,
+  type PaymentNotification,
+  type PaymentPlatform,
+} from '../../integrations/payment/payment-platform';
+import { paymentErrorCodes } from '../../integrations/payment/payment-wire';
+import type { EReceiptPlatform } from '../../integrations/ereceipt/ereceipt-platform';
+import { RegistrationRepository, type RegistrationDetailRow } from '../registration/registration.repository';
+import { loadExamStructure } from '../exams/exam-structure';
+
+export const PAYMENT_CONFIRMED_MESSAGE = 'payment-confirmed';
+/** How long one order stays payable at the platform (it accepts at most 30 days). */
+const ORDER_VALIDITY_MS = 24 * 3600 * 1000;
+
+export interface PaymentOrderRow {
+  id: number;
+  registration_id: number;
+  merchant_order_no: string;
+  amount_fen: number;
+  subject: string;
+  status: 'creating' | 'waiting' | 'paid' | 'closed' | 'refunded';
+  trade_no: string | null;
+  pay_url: string | null;
+  expires_at: Date;
+  paid_at: Date | null;
+  closed_at: Date | null;
+  created_at: Date;
+}
+
+export interface PaymentServiceOptions {
+  /** Where the platform POSTs its signed callback (our `/api/payments/callback`). */
+  notifyUrl: string;
+  /** The console's address; the payer returns to the registration page under it. */
+  publicBaseUrl: string;
+}
+
+/**
+ * The fee of a registration (M06, M16): one order per registration at the public payment platform,
+ * credited exactly once however often, in whatever order and through whichever path (callback,
+ * browser return, the worker's query) the payment is reported; refunded when it came too late.
+ */
+export class PaymentService {
+  private readonly registrations: RegistrationRepository;
+
+  constructor(
+    private readonly db: Db,
+    security: SecurityServices,
+    private readonly engine: EngineClient,
+    private readonly platform: PaymentPlatform,
+    private readonly receipts: EReceiptPlatform | null,
+    private readonly options: PaymentServiceOptions,
+  ) {
+    this.registrations = new RegistrationRepository(db, security);
+  }
+
+  private async registration(registrationNo: string): Promise<RegistrationDetailRow> {
+    const row = await this.registrations.findByNo(registrationNo);
+    if (!row) throw new Error(`registration ${registrationNo} not found`);
+    return row;
+  }
+
+  /** The order that is paid, or else the one that may still be paid. */
+  private liveOrder(q: Db | Knex.Transaction, registrationId: number): Promise<PaymentOrderRow | undefined> {
+    return q<PaymentOrderRow>('payment_orders')
+      .where({ registration_id: registrationId })
+      .whereIn('status', ['creating', 'waiting', 'paid'])
+      .orderByRaw(`case status when 'paid' then 0 else 1 end`)
+      .orderBy('id', 'desc')
+      .first();
+  }
+
+  /**
+   * 生成缴费订单 (worker `payment-order`). The row is committed before the platform is asked, with a
+   * merchant order number the platform treats as idempotency key: a worker killed between the two
+   * steps asks again with the same number and gets the same order, never a second one.
+   */
+  async createOrder(registrationNo: string): Promise<{ merchantOrderNo: string; alreadyPaid: boolean; paymentDeadline: string }> {
+    const r = await this.registration(registrationNo);
+    const structure = await loadExamStructure(this.db, r.exam_id);
+    if (!structure) throw new Error(`exam ${r.exam_id} not found`);
+    const deadline = new Date(structure.exam.paymentDeadline);
+    let order = await this.liveOrder(this.db, r.id);
+    // The candidate withdrew and changed the level since, or the order's own validity ran out: a new one.
+    if (order && order.status === 'waiting' && (order.amount_fen !== r.fee_total_fen || order.expires_at <= new Date())) {
+      await this.platform.closeOrder(order.merchant_order_no).catch((err: unknown) => {
+        if (!(err instanceof PaymentRefusedError && err.code === paymentErrorCodes.orderClosed)) throw err;
+      });
+      await this.db('payment_orders').where({ id: order.id, status: 'waiting' }).update({ status: 'closed', closed_at: this.db.fn.now(), updated_at: this.db.fn.now() });
+      order = undefined;
+    }
+    if (!order) {
+      const attempts = Number((await this.db('payment_orders').where({ registration_id: r.id }).count<Array<{ count: string }>>('* as count'))[0]!.count);
+      const merchantOrderNo = `JF${registrationNo}${String(attempts + 1).padStart(2, '0')}`;
+      try {
+        [order] = await this.db<PaymentOrderRow>('payment_orders')
+          .insert({
+            registration_id: r.id,
+            merchant_order_no: merchantOrderNo,
+            amount_fen: r.fee_total_fen ?? 0,
+            subject: `${r.exam_name}报名费`.slice(0, 128),
+            status: 'creating',
+            // The platform keeps an order payable for a limited time; a later payment gets a new order.
+            expires_at: new Date(Math.min(deadline.getTime(), Date.now() + ORDER_VALIDITY_MS)),
+          })
+          .returning('*');
+      } catch (err) {
+        // A concurrent delivery of the same task stored it first.
+        if (!(typeof err === 'object' && err !== null && 'code' in err && err.code === '23505')) throw err;
+        order = await this.liveOrder(this.db, r.id);
+      }
+    }
+    if (!order) throw new Error(`no payment order for ${registrationNo}`);
+    if (order.status === 'creating') {
+      const placed = await this.platform.createOrder({
+        merchantOrderNo: order.merchant_order_no,
+        amountFen: order.amount_fen,
+        subject: order.subject,
+        notifyUrl: this.options.notifyUrl,
+        returnUrl: `${this.options.publicBaseUrl}/portal/registrations/${encodeURIComponent(registrationNo)}?paid=1`,
+        expiresAt: order.expires_at,
+      });
+      await this.db('payment_orders')
+        .where({ id: order.id, status: 'creating' })
+        .update({ status: 'waiting', trade_no: placed.tradeNo, pay_url: placed.payUrl, updated_at: this.db.fn.now() });
+      await this.registrations.addEvent(this.db, r.id, {
+        kind: 'payment-due',
+        title: '缴费订单已生成',
+        detail: `应缴${yuan(order.amount_fen)}元，请在${beijing(deadline)}前完成网上缴费`,
+        actor: '系统',
+        idempotencyKey: `payment-order:${order.merchant_order_no}`,
+      });
+      if (placed.status === 'paid') await this.credit(order.merchant_order_no, { tradeNo: placed.tradeNo, amountFen: placed.amountFen, paidAt: placed.paidAt ?? new Date() }, 'query');
+    }
+    const now = await this.db<PaymentOrderRow>('payment_orders').where({ id: order.id }).first();
+    return { merchantOrderNo: order.merchant_order_no, alreadyPaid: now?.status === 'paid', paymentDeadline: deadline.toISOString() };
+  }
+
+  /** A verified callback: recorded once per notification id, then credited (idempotently). */
+  async acceptCallback(notification: PaymentNotification): Promise<void> {
+    const order = await this.db<PaymentOrderRow>('payment_orders').where({ merchant_order_no: notification.merchantOrderNo }).first();
+    // An unknown order is not acknowledged: the platform retries, and it may be ours once our commit lands.
+    if (!order) throw new DomainError(404, 'ORDER_UNKNOWN', '订单不存在');
+    assertNotificationMatches(notification, { merchantOrderNo: order.merchant_order_no, amountFen: order.amount_fen, tradeNo: order.trade_no });
+    await this.db('payment_notifications')
+      .insert({ notify_id: notification.notifyId, merchant_order_no: notification.merchantOrderNo, trade_no: notification.tradeNo, amount_fen: notification.amountFen, paid_at: notification.paidAt })
+      .onConflict('notify_id')
+      .ignore();
+    await this.credit(order.merchant_order_no, notification, 'callback');
+  }
+
+  /**
+   * Marks the order paid and the registration 已缴费 in one transaction under the order's row lock, so
+   * ten concurrent reports of one payment credit it once; then tells the case. A payment for a
+   * registration that is no longer payable (deadline passed, withdrawn) is refunded.
+   */
+  async credit(merchantOrderNo: string, paid: { tradeNo: string; amountFen: number; paidAt: Date }, via: 'callback' | 'query' | 'return'): Promise<'credited' | 'already' | 'refunding'> {
+    const outcome = await this.db.transaction(async (trx) => {
+      const order = await trx<PaymentOrderRow>('payment_orders').where({ merchant_order_no: merchantOrderNo }).forUpdate().first();
+      if (!order) throw new Error(`order ${merchantOrderNo} not found`);
+      if (order.amount_fen !== paid.amountFen) throw new Error(`order ${merchantOrderNo}: paid ${paid.amountFen} fen, expected ${order.amount_fen}`);
+      if (order.status === 'paid' || order.status === 'refunded') return { result: 'already' as const, order };
+      await trx('payment_orders').where({ id: order.id }).update({ status: 'paid', trade_no: paid.tradeNo, paid_at: paid.paidAt, updated_at: trx.fn.now() });
+      const reg = await trx('registrations').where({ id: order.registration_id }).first<{ registration_no: string }>('registration_no');
+      const moved = await this.registrations.transition(trx, reg.registration_no, ['approved'], { status: 'paid' });
+      await this.registrations.addEvent(trx, order.registration_id, {
+        kind: moved ? 'paid' : 'paid-late',
+        title: moved ? '已缴费' : '收到逾期缴费',
+        detail: moved ? `已缴${yuan(order.amount_fen)}元（${via === 'callback' ? '支付平台通知' : via === 'query' ? '系统查询确认' : '支付完成返回'}）` : '报名已不在待缴费状态，该笔缴费将原路退回',
+        actor: '系统',
+        idempotencyKey: `paid:${order.merchant_order_no}`,
+      });
+      if (!moved) await this.requestRefund(trx, order, 'late-payment', '缴费时报名已过缴费截止时间或已撤回，原路退回', 'system');
+      return { result: moved ? ('credited' as const) : ('refunding' as const), order, registrationNo: reg.registration_no };
+    });
+    if (outcome.result === 'credited' && 'registrationNo' in outcome && outcome.registrationNo) await this.tellCase(outcome.registrationNo);
+    if (outcome.result === 'refunding') await this.refundPending(outcome.order.id);
+    return outcome.result;
+  }
+
+  /**
+   * Delivers `payment-confirmed` to the case. If the case is not waiting yet (the payer was faster
+   * than the step before the wait) the payment is in the database already; the case's periodic
+   * `payment-query` step finds it there and delivers it then.
+   */
+  private async tellCase(registrationNo: string): Promise<void> {
+    try {
+      await this.engine.correlateMessage(PAYMENT_CONFIRMED_MESSAGE, registrationNo);
+    } catch (err) {
+      if (err instanceof EngineError && (err.status === 400 || err.status === 404 || err.status === 500)) return;
+      throw err;
+    }
+  }
+
+  /**
+   * 查询支付结果 (worker `payment-query`, and the browser's return): asks the platform when no
+   * callback came, credits a payment found there, and re-delivers the message for a payment
+   * credited before the case was waiting.
+   */
+  async reconcileOrder(registrationNo: string, via: 'query' | 'return' = 'query'): Promise<'paid' | 'waiting' | 'none'> {
+    const r = await this.registration(registrationNo);
+    const order = await this.liveOrder(this.db, r.id);
+    if (!order || order.status === 'creating') return 'none';
+    if (order.status === 'paid') {
+      if (r.status === 'paid') await this.tellCase(registrationNo);
+      return 'paid';
+    }
+    const remote = await this.platform.queryOrder(order.merchant_order_no);
+    if (remote.status === 'paid' || remote.status === 'refunded') {
+      await this.credit(order.merchant_order_no, { tradeNo: remote.tradeNo, amountFen: remote.amountFen, paidAt: remote.paidAt ?? new Date() }, via);
+      return 'paid';
+    }
+    return 'waiting';
+  }
+
+  /**
+   * 逾期未缴费 (worker `payment-expire`, at the exam's payment deadline): closes the order at the
+   * platform and withdraws the registration. If the platform says it was paid meanwhile, the payment
+   * is credited as late and refunded.
+   */
+  async expire(registrationNo: string): Promise<void> {
+    const r = await this.registration(registrationNo);
+    const order = await this.liveOrder(this.db, r.id);
+    if (order && order.status !== 'paid') {
+      try {
+        await this.platform.closeOrder(order.merchant_order_no);
+      } catch (err) {
+        if (!(err instanceof PaymentRefusedError && (err.code === paymentErrorCodes.orderPaid || err.code === paymentErrorCodes.orderNotFound))) throw err;
+        if (err.code === paymentErrorCodes.orderPaid) {
+          const remote = await this.platform.queryOrder(order.merchant_order_no);
+          // Withdraw first so that the payment counts as late.
+          await this.withdrawUnpaid(r);
+          await this.credit(order.merchant_order_no, { tradeNo: remote.tradeNo, amountFen: remote.amountFen, paidAt: remote.paidAt ?? new Date() }, 'query');
+          return;
+        }
+      }
+      await this.db('payment_orders').where({ id: order.id }).whereIn('status', ['creating', 'waiting']).update({ status: 'closed', closed_at: this.db.fn.now(), updated_at: this.db.fn.now() });
+    }
+    await this.withdrawUnpaid(r);
+  }
+
+  private async withdrawUnpaid(r: RegistrationDetailRow): Promise<void> {
+    await this.db.transaction(async (trx) => {
+      const moved = await this.registrations.transition(trx, r.registration_no, ['approved'], { status: 'cancelled' });
+      if (moved) {
+        await this.registrations.addEvent(trx, r.id, {
+          kind: 'payment-expired',
+          title: '逾期未缴费，报名视为放弃',
+          detail: '缴费截止时间已过，未收到报名费，本次报名按撤回处理',
+          actor: '系统',
+          idempotencyKey: `payment-expired:${r.registration_no}`,
+        });
+      }
+    });
+  }
+
+  /**
+   * Records a full refund of the order (numbered per order); a late payment's is approved at once,
+   * an administrative one waits for approval (PaymentAdminService). At most one open refund per order.
+   */
+  async requestRefund(trx: Knex.Transaction, order: PaymentOrderRow, kind: 'late-payment' | 'administrative', reason: string, by: string): Promise<void> {
+    const n = Number((await trx('payment_refunds').where({ payment_order_id: order.id }).count<Array<{ count: string }>>('* as count'))[0]!.count);
+    await trx('payment_refunds')
+      .insert({
+        payment_order_id: order.id,
+        merchant_refund_no: `TK${order.merchant_order_no.slice(2)}${n + 1}`.slice(0, 32),
+        amount_fen: order.amount_fen,
+        reason,
+        kind,
+        status: kind === 'late-payment' ? 'approved' : 'requested',
+        requested_by: by,
+        decided_by: kind === 'late-payment' ? 'system' : null,
+      })
+      .onConflict()
+      .ignore();
+  }
+
+  /** Carries out an approved refund at the platform (idempotent per refund number). */
+  async refundPending(orderId: number): Promise<void> {
+    const refund = await this.db('payment_refunds').where({ payment_order_id: orderId, status: 'approved' }).first<{ id: number; merchant_refund_no: string; amount_fen: number; reason: string } | undefined>();
+    if (!refund) return;
+    const order = await this.db<PaymentOrderRow>('payment_orders').where({ id: orderId }).first();
+    if (!order) return;
+    const done = await this.platform.refund({ merchantOrderNo: order.merchant_order_no, merchantRefundNo: refund.merchant_refund_no, amountFen: refund.amount_fen, reason: refund.reason });
+    await this.db.transaction(async (trx) => {
+      await trx('payment_refunds').where({ id: refund.id }).update({ status: 'refunded', refund_no: done.refundNo, refunded_at: done.refundedAt, updated_at: trx.fn.now() });
+      await trx('payment_orders').where({ id: orderId }).update({ status: 'refunded', updated_at: trx.fn.now() });
+      await this.registrations.addEvent(trx, order.registration_id, {
+        kind: 'refunded',
+        title: '报名费已退回',
+        detail: `${yuan(refund.amount_fen)}元已原路退回。原因：${refund.reason}`,
+        actor: '系统',
+        idempotencyKey: `refunded:${refund.merchant_refund_no}`,
+      });
+    });
+  }
+
+  /** 开具财政电子票据 (worker `e-receipt`): once per paid order. */
+  async issueReceipt(registrationNo: string): Promise<void> {
+    if (!this.receipts) throw new Error('no e-receipt platform configured');
+    const r = await this.registration(registrationNo);
+    const order = await this.db<PaymentOrderRow>('payment_orders').where({ registration_id: r.id, status: 'paid' }).first();
+    if (!order || !order.trade_no || !order.paid_at) throw new Error(`registration ${registrationNo} has no paid order`);
+    if (await this.db('e_receipts').where({ payment_order_id: order.id }).first('id')) return;
+    const structure = await loadExamStructure(this.db, r.exam_id);
+    const codes = r.subject_codes ? r.subject_codes.split(',') : [];
+    const items = codes.map((code) => {
+      const s = structure?.subjects.find((x) => x.code === code);
+      return { code: code.replace(/[^A-Za-z0-9]/g, '').slice(0, 20), name: `考试费（${s?.name ?? code}）`, quantity: 1, unitPriceFen: s?.feeFen ?? 0, amountFen: s?.feeFen ?? 0 };
+    });
+    const receipt = await this.receipts.issue({
+      orderNo: order.merchant_order_no,
+      tradeNo: order.trade_no,
+      payerName: r.full_name,
+      amountFen: order.amount_fen,
+      paidAt: order.paid_at,
+      items: items.reduce((s, i) => s + i.amountFen, 0) === order.amount_fen ? items : [{ code: 'examfee', name: '考试费', quantity: 1, unitPriceFen: order.amount_fen, amountFen: order.amount_fen }],
+      remark: registrationNo,
+    });
+    const pdf = await this.receipts.fetchPdf(receipt.receiptNo);
+    await this.db.transaction(async (trx) => {
+      await trx('e_receipts')
+        .insert({
+          payment_order_id: order.id,
+          receipt_code: receipt.receiptCode,
+          receipt_no: receipt.receiptNo,
+          check_code: receipt.checkCode,
+          issued_at: receipt.issuedAt,
+          verify_url: receipt.verifyUrl,
+          signature: receipt.signature,
+          pdf,
+        })
+        .onConflict('payment_order_id')
+        .ignore();
+      await this.registrations.addEvent(trx, r.id, {
+        kind: 'receipt',
+        title: '财政电子票据已开具',
+        detail: `票据号码${receipt.receiptNo}，可在报名详情中下载`,
+        actor: '系统',
+        idempotencyKey: `receipt:${order.merchant_order_no}`,
+      });
+    });
+  }
+
+  // --- the candidate ---
+
+  /** The order of the candidate's registration as they see it (M16); a return from the cashier asks the platform. */
+  async view(user: CurrentUser, r: RegistrationDetailRow, afterReturn = false): Promise<PaymentView> {
+    if (afterReturn && r.status === 'approved') await this.reconcileOrder(r.registration_no, 'return').catch(() => 'none');
+    const order = await this.db<PaymentOrderRow>('payment_orders').where({ registration_id: r.id }).orderBy('id', 'desc').first();
+    const receipt = order ? await this.db('e_receipts').where({ payment_order_id: order.id }).first<{ receipt_no: string; check_code: string; issued_at: Date; verify_url: string } | undefined>('receipt_no', 'check_code', 'issued_at', 'verify_url') : undefined;
+    const refund = order ? await this.db('payment_refunds').where({ payment_order_id: order.id }).orderBy('id', 'desc').first<{ status: string; reason: string; refunded_at: Date | null } | undefined>('status', 'reason', 'refunded_at') : undefined;
+    void user;
+    return {
+      orderNo: order?.merchant_order_no ?? null,
+      amountFen: order?.amount_fen ?? r.fee_total_fen ?? 0,
+      status: order?.status ?? null,
+      payable: r.status === 'approved' && order?.status === 'waiting',
+      expiresAt: order?.expires_at.toISOString() ?? null,
+      paidAt: order?.paid_at?.toISOString() ?? null,
+      receipt: receipt ? { receiptNo: receipt.receipt_no, checkCode: receipt.check_code, issuedAt: receipt.issued_at.toISOString(), verifyUrl: receipt.verify_url } : null,
+      refund: refund ? { status: refund.status, reason: refund.reason, refundedAt: refund.refunded_at?.toISOString() ?? null } : null,
+    };
+  }
+
+  /** Where the candidate's browser goes to pay. */
+  async payUrl(r: RegistrationDetailRow): Promise<string> {
+    if (r.status !== 'approved') throw conflict('NOT_PAYABLE', r.status === 'paid' ? '该报名已缴费' : '当前状态不能缴费');
+    const order = await this.liveOrder(this.db, r.id);
+    if (!order || order.status === 'creating' || !order.pay_url) throw conflict('ORDER_PENDING', '缴费订单正在生成，请稍后刷新');
+    if (order.status === 'paid') throw conflict('NOT_PAYABLE', '该报名已缴费');
+    if (order.expires_at <= new Date()) {
+      const structure = await loadExamStructure(this.db, r.exam_id);
+      if (!structure || new Date(structure.exam.paymentDeadline) <= new Date()) throw conflict('NOT_PAYABLE', '已过缴费截止时间');
+      // The order's validity ran out before the deadline: a fresh one.
+      await this.createOrder(r.registration_no);
+      const renewed = await this.liveOrder(this.db, r.id);
+      if (!renewed?.pay_url || renewed.status !== 'waiting') throw conflict('ORDER_PENDING', '缴费订单正在生成，请稍后刷新');
+      return renewed.pay_url;
+    }
+    return order.pay_url;
+  }
+
+  async receiptPdf(r: RegistrationDetailRow): Promise<{ pdf: Buffer; receiptNo: string }> {
+    const row = await this.db('e_receipts as e')
+      .join('payment_orders as o', 'o.id', 'e.payment_order_id')
+      .where('o.registration_id', r.id)
+      .orderBy('e.id', 'desc')
+      .first<{ pdf: Buffer; receipt_no: string } | undefined>('e.pdf', 'e.receipt_no');
+    if (!row) throw new DomainError(404, 'NOT_FOUND', '电子票据尚未开具');
+    return { pdf: row.pdf, receiptNo: row.receipt_no };
+  }
+}
+
+export const yuan = (fen: number): string => (fen / 100).toFixed(2);
+const beijing = (d: Date): string =>
+  new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false }).format(d);
