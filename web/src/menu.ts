@@ -2,12 +2,16 @@ import type { Component } from 'vue';
 import type { RouteRecordRaw } from 'vue-router';
 import type { PermissionCode } from '../../api/src/contracts/auth';
 
+/** Counts a menu entry can show; the menu component knows where each comes from. */
+export type MenuBadge = 'unread-messages';
+
 /** One entry of the left menu. A group has children and no page of its own. */
 export interface MenuItem {
   path: string;
   title: string;
   permission?: PermissionCode;
   icon?: Component;
+  badge?: MenuBadge;
   children?: MenuItem[];
 }
 
@@ -26,6 +30,7 @@ export function menuFromRoutes(routes: readonly RouteRecordRaw[], parentPath = '
     const item: MenuItem = { path, title: meta.title };
     if (meta.permission) item.permission = meta.permission;
     if (meta.icon) item.icon = meta.icon;
+    if (meta.badge) item.badge = meta.badge;
     if (route.children) {
       const children = menuFromRoutes(route.children, path);
       // A group whose pages are all hidden is not a menu entry: it has nothing to open.

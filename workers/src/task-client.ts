@@ -16,6 +16,8 @@ export interface ExternalTask<V> {
   businessKey: string;
   processInstanceId: string;
   activityId: string;
+  /** One per entry into the step (a loop enters it again with a new one); the same for every redelivery. */
+  activityInstanceId: string;
   variables: V;
   /** Retries left as the engine counts them; null on the first attempt. */
   retries: number | null;
@@ -104,6 +106,7 @@ export class TaskClient {
         businessKey: task.businessKey ?? '',
         processInstanceId: task.processInstanceId,
         activityId: task.activityId,
+        activityInstanceId: task.activityInstanceId,
         variables,
         retries: task.retries,
       });

@@ -14,6 +14,8 @@ import { SMS_PHONE, signRequest, smsErrorCodes, smsWire } from '../sms-wire';
 export const smsTemplates: Readonly<Record<string, string>> = {
   LOGIN_CODE: '您的登录验证码为{code}，5分钟内有效。如非本人操作，请忽略。',
   PHONE_BIND_CODE: '您正在绑定手机号码，验证码为{code}，5分钟内有效。如非本人操作，请忽略。',
+  /** Step notifications (G5) when the person has no 随申办: the message's title and text. */
+  BUSINESS_NOTICE: '{title}：{content}',
 };
 
 export interface SandboxMessage {

@@ -1,0 +1,49 @@
+import { returnableItemLabels } from '../../contracts/registration';
+import { formatBeijingTime, formatYuan } from '../../integrations/wire-formats';
+import type { ExamRepository } from '../exams/exam.repository';
+import type { RegistrationRepository } from '../registration/registration.repository';
+
+/** Who a case's message goes to, where it links, and the values its placeholders may use. */
+export interface Recipient {
+  userId: number;
+  /** The case in the console (a path; the push prefixes the public address). */
+  link: string;
+  values: Record<string, string>;
+}
+
+/**
+ * Finds the person a case concerns. One per case type (`message_templates.case_type`); a new case
+ * type (licence applications, certificates) adds its resolver to the list `NotifyService` gets.
+ */
+export interface RecipientResolver {
+  readonly caseType: string;
+  /** Null when there is no such case. */
+  resolve(caseKey: string): Promise<Recipient | null>;
+}
+
+/** 报名 (exam registration): the candidate who applied; values from the registration and its exam. */
+export class RegistrationRecipients implements RecipientResolver {
+  readonly caseType = 'registration';
+
+  constructor(
+    private readonly registrations: RegistrationRepository,
+    private readonly exams: ExamRepository,
+  ) {}
+
+  async resolve(registrationNo: string): Promise<Recipient | null> {
+    const r = await this.registrations.findByNo(registrationNo);
+    if (!r) return null;
+    const exam = await this.exams.findById(r.exam_id);
+    const returned = (r.return_items ?? []).map((i) => `${returnableItemLabels[i.item]}：${i.note}`).join('；');
+    const values: Record<string, string> = {
+      name: r.full_name,
+      registrationNo: r.registration_no,
+      examName: r.exam_name,
+      majorName: r.major_name,
+      reason: returned || r.review_comment || '详见报名详情',
+    };
+    if (exam?.payment_deadline) values.paymentDeadline = formatBeijingTime(exam.payment_deadline).slice(0, 16);
+    if (r.fee_total_fen !== null && r.fee_total_fen !== undefined) values.amount = formatYuan(Number(r.fee_total_fen));
+    return { userId: r.user_id, link: `/portal/registrations/${encodeURIComponent(r.registration_no)}`, values };
+  }
+}
