@@ -14,6 +14,15 @@ import * as m20261128_12 from './20261128_12_candidate_photos';
 import * as m20261128_13 from './20261128_13_ywtb_identity';
 import * as m20261128_14 from './20261128_14_phone_binding';
 import * as m20261128_15 from './20261128_15_guide_confirmations';
+import * as m20261128_18 from './20261128_18_registration_form';
+import * as m20261128_16 from './20261128_16_exam_setup';
+import * as m20261128_17 from './20261128_17_document_templates';
+import * as m20261128_19 from './20261128_19_registration_corrections';
+import * as m20261128_22 from './20261128_22_payments';
+import * as m20261128_20 from './20261128_20_notifications';
+import * as m20261128_21 from './20261128_21_courier_delivery';
+import * as m20261128_23 from './20261128_23_payment_reconciliation';
+import * as m20261128_24 from './20261128_24_process_deployments';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -40,6 +49,15 @@ const migrations: Array<[string, Migration]> = [
   ['20261128_13_ywtb_identity', m20261128_13],
   ['20261128_14_phone_binding', m20261128_14],
   ['20261128_15_guide_confirmations', m20261128_15],
+  ['20261128_18_registration_form', m20261128_18],
+  ['20261128_16_exam_setup', m20261128_16],
+  ['20261128_17_document_templates', m20261128_17],
+  ['20261128_19_registration_corrections', m20261128_19],
+  ['20261128_22_payments', m20261128_22],
+  ['20261128_20_notifications', m20261128_20],
+  ['20261128_21_courier_delivery', m20261128_21],
+  ['20261128_23_payment_reconciliation', m20261128_23],
+  ['20261128_24_process_deployments', m20261128_24],
 ];
 
 export const migrationSource: Knex.MigrationSource<[string, Migration]> = {

@@ -18,6 +18,18 @@ function freePort(): Promise<number> {
   });
 }
 
+/** Free ports for everything `npm start` listens on, so it runs beside another start and the tests. */
+async function freePorts(): Promise<Record<string, string>> {
+  const names = ['PORT', 'ENGINE_PORT', 'PGPORT', 'SMS_SANDBOX_PORT', 'YWTB_SANDBOX_PORT', 'PAYMENT_SANDBOX_PORT', 'ERECEIPT_SANDBOX_PORT', 'SUISHENBAN_SANDBOX_PORT', 'COURIER_SANDBOX_PORT'];
+  const ports: Record<string, string> = {};
+  // Distinct ports: a port is drawn again only if it differs from those drawn before.
+  while (Object.keys(ports).length < names.length) {
+    const port = String(await freePort());
+    if (!Object.values(ports).includes(port)) ports[names[Object.keys(ports).length]!] = port;
+  }
+  return ports;
+}
+
 /** Every process below `pid`. */
 function descendants(pid: number): number[] {
   let children: number[] = [];
@@ -77,7 +89,7 @@ afterAll(async () => {
 
 describe('npm start', () => {
   it('brings everything up with health 200, stops every child on SIGTERM, and a second start reuses the data', async () => {
-    const ports = { PORT: String(await freePort()), ENGINE_PORT: String(await freePort()), PGPORT: String(await freePort()), SMS_SANDBOX_PORT: String(await freePort()), YWTB_SANDBOX_PORT: String(await freePort()) };
+    const ports = await freePorts();
     const first = start(ports);
     running.push(first);
     await waitFor(first, 'Ctrl-C stops everything', 240_000);
@@ -111,7 +123,7 @@ describe('npm start', () => {
     ['chromium', { CHROMIUM_PATH: '/nonexistent/chromium' }, 'Chromium not found at /nonexistent/chromium'],
     ['engine', { JAVA_HOME: '/nonexistent/jdk' }, 'Java'],
   ])('names a missing %s, exits non-zero and stops what it had started', async (component, env, message) => {
-    const s = start({ PORT: String(await freePort()), ENGINE_PORT: String(await freePort()), PGPORT: String(await freePort()), SMS_SANDBOX_PORT: String(await freePort()), YWTB_SANDBOX_PORT: String(await freePort()), ...env });
+    const s = start({ ...(await freePorts()), ...env });
     running.push(s);
     let seen: number[] = [];
     const watcher = setInterval(() => (seen = [...new Set([...seen, ...descendants(s.child.pid!)])]), 200);
@@ -128,7 +140,7 @@ describe('npm start', () => {
     const port = await freePort();
     await new Promise<void>((r) => blocker.listen(port, '127.0.0.1', r));
     try {
-      const s = start({ PORT: String(port), ENGINE_PORT: String(await freePort()), PGPORT: String(await freePort()), SMS_SANDBOX_PORT: String(await freePort()), YWTB_SANDBOX_PORT: String(await freePort()) });
+      const s = start({ ...(await freePorts()), PORT: String(port) });
       running.push(s);
       expect(await s.exited).toBe(1);
       expect(s.output()).toContain(`start failed: [api] 端口 127.0.0.1:${port} 已被占用`);

@@ -25,17 +25,35 @@ import { YwtbAccounts } from './auth/ywtb-accounts';
 import { ywtbRoutes } from './auth/ywtb.routes';
 import { ExamRepository } from './modules/exams/exam.repository';
 import { examRoutes } from './modules/exams/exam.routes';
+import { ExamSetupService } from './modules/exams/exam-setup.service';
 import { GuideRepository } from './modules/guide/guide.repository';
 import { GuideService } from './modules/guide/guide.service';
 import { guideRoutes } from './modules/guide/guide.routes';
 import { RegistrationRepository } from './modules/registration/registration.repository';
 import { RegistrationService } from './modules/registration/registration.service';
-import { registrationRoutes } from './modules/registration/registration.routes';
+import { CERTIFICATE_UPLOAD_PATH, registrationRoutes } from './modules/registration/registration.routes';
+import { mountPaymentCallback, paymentRoutes } from './modules/payments/payment.routes';
+import { PaymentService } from './modules/payments/payment.service';
+import { PaymentAdminRepository } from './modules/payments/payment-admin.repository';
+import { PaymentAdminService } from './modules/payments/payment-admin.service';
+import { PaymentReconciliationService } from './modules/payments/payment-reconciliation.service';
+import { paymentAdminRoutes } from './modules/payments/payment-admin.routes';
+import type { PaymentPlatform } from './integrations/payment/payment-platform';
+import type { CourierDeps } from './integrations/courier/courier-setup';
+import { DeliveryService } from './modules/deliveries/delivery.service';
+import { deliveryRoutes, mountCourierCallback } from './modules/deliveries/delivery.routes';
+import type { EReceiptPlatform } from './integrations/ereceipt/ereceipt-platform';
 import { RegistrationFormRenderer } from './modules/registration/registration-form';
 import { ReviewTaskService } from './modules/tasks/review-task.service';
 import { reviewTaskRoutes } from './modules/tasks/review-task.routes';
+import { CaseRepository } from './modules/cases/case.repository';
+import { CaseService } from './modules/cases/case.service';
+import { OperationsService } from './modules/cases/operations.service';
+import { caseRoutes } from './modules/cases/case.routes';
 import { ProcessDeploymentService } from './modules/processes/process-deployment.service';
 import { processRoutes } from './modules/processes/process.routes';
+import { ProcessDesignerService } from './modules/processes/process-designer.service';
+import { ProcessDesignerRepository } from './modules/processes/process-designer.repository';
 import { auditRoutes } from './modules/audit/audit.routes';
 import { signatureRoutes } from './modules/signatures/signature.routes';
 import { HealthService } from './modules/health/health.service';
@@ -45,11 +63,23 @@ import { PhotoService } from './modules/photos/photo.service';
 import { PHOTO_UPLOAD_PATH, photoRoutes } from './modules/photos/photo.routes';
 import { PhoneBindingService } from './modules/phone/phone-binding.service';
 import { phoneOfRequest, phoneRoutes } from './modules/phone/phone.routes';
+import { RegistrationAdminRepository } from './modules/registration-admin/registration-admin.repository';
+import { RegistrationAdminService } from './modules/registration-admin/registration-admin.service';
+import { registrationAdminRoutes } from './modules/registration-admin/registration-admin.routes';
+import { TemplateRepository } from './modules/templates/template.repository';
+import { TemplateService } from './modules/templates/template.service';
+import { CommitmentLetterService } from './modules/templates/commitment-letter.service';
+import { templateRoutes } from './modules/templates/template.routes';
+import { MessageTemplateRepository } from './modules/notifications/message-template.repository';
+import { MessageTemplateService } from './modules/notifications/message-template.service';
+import { MessageRepository } from './modules/notifications/message.repository';
+import { MessageCentreService } from './modules/notifications/message-centre.service';
+import { notificationRoutes } from './modules/notifications/notification.routes';
 import type { DocumentService } from './documents/document.service';
 import type { SecurityServices } from './security/security-services';
 
 export interface AppDeps {
-  config: Pick<AppConfig, 'sessionSecret' | 'sessionIdleMinutes'> & { databaseUrl: string; secureCookies?: boolean };
+  config: Pick<AppConfig, 'sessionSecret' | 'sessionIdleMinutes'> & { databaseUrl: string; secureCookies?: boolean; paymentQueryCycle?: string };
   db: Db;
   engine: EngineClient;
   documents: DocumentService;
@@ -61,6 +91,10 @@ export interface AppDeps {
   ywtb?: { identity: YwtbIdentity; redirectUri?: string };
   /** Built console to serve; omitted in API-only tests. */
   webDist?: string;
+  /** The public payment platform and the fiscal e-receipt platform (or their sandboxes); without them, paying is unavailable. */
+  payment?: { platform: PaymentPlatform; receipts: EReceiptPlatform | null; notifyUrl: string; publicBaseUrl: string };
+  /** The 一网通办 express module (or its sandbox); without it, courier delivery is unavailable (G6). */
+  courier?: CourierDeps;
 }
 
 export interface BpmApp {
@@ -89,7 +123,13 @@ export function createApp(deps: AppDeps): BpmApp {
   // One store for every limiter: each prunes only windows older than the longest registered one.
   const limitStore = new RateLimitStore(db, deps.config.sessionSecret);
   const guides = new GuideRepository(db);
-  const registrations = new RegistrationService(db, registrationRepo, exams, engine, scope, guides);
+  const registrations = new RegistrationService(db, deps.security, engine, {
+    registrations: registrationRepo,
+    guides,
+    ...(deps.config.paymentQueryCycle ? { paymentQueryCycle: deps.config.paymentQueryCycle } : {}),
+  });
+
+  const payments = deps.payment ? new PaymentService(db, deps.security, engine, deps.payment.platform, deps.payment.receipts, deps.payment) : null;
 
   const routes = new ApiRoutes(
     async (req) => (req.session.userId ? auth.currentUser(req.session.userId) : null),
@@ -108,14 +148,29 @@ export function createApp(deps: AppDeps): BpmApp {
     log,
   });
   healthRoutes(routes, new HealthService(db, engine));
-  examRoutes(routes, exams);
+  examRoutes(routes, new ExamSetupService(db));
   guideRoutes(routes, new GuideService(exams, guides, deps.documents));
-  registrationRoutes(routes, registrations, new RegistrationFormRenderer(deps.documents));
+  registrationRoutes(routes, registrations, new RegistrationFormRenderer(deps.documents, registrationRepo, db), db);
+  if (payments) paymentRoutes(routes, payments, registrations);
+  if (deps.payment && payments) {
+    const paymentAdmin = new PaymentAdminRepository(db);
+    paymentAdminRoutes(
+      routes,
+      new PaymentAdminService(db, paymentAdmin, registrationRepo, payments, deps.security),
+      new PaymentReconciliationService(paymentAdmin, payments, deps.payment.platform),
+    );
+  }
   reviewTaskRoutes(routes, new ReviewTaskService(engine, registrationRepo, scope));
-  processRoutes(routes, new ProcessDeploymentService(engine));
+  caseRoutes(routes, new CaseService(engine, registrations, registrationRepo, new CaseRepository(db)), new OperationsService(engine));
+  processRoutes(routes, new ProcessDeploymentService(engine), new ProcessDesignerService(engine, new ProcessDesignerRepository(db)));
   auditRoutes(routes, deps.security.audit);
   signatureRoutes(routes, deps.security.sm2);
   photoRoutes(routes, new PhotoService(new PhotoRepository(db)));
+  registrationAdminRoutes(routes, new RegistrationAdminService(db, new RegistrationAdminRepository(db), registrationRepo, exams, scope, deps.security));
+  templateRoutes(routes, new TemplateService(new TemplateRepository(db), deps.documents), new CommitmentLetterService(deps.documents, exams));
+  notificationRoutes(routes, new MessageTemplateService(new MessageTemplateRepository(db)), new MessageCentreService(new MessageRepository(db)));
+  const deliveries = new DeliveryService(db, deps.security, engine, deps.courier);
+  deliveryRoutes(routes, deliveries);
   // SMS limits per phone and per address; the phone arrives SM2-encrypted, so the route applies them once decrypted.
   phoneRoutes(routes, new PhoneBindingService(db, deps.security, deps.sms, log), routeRateLimits(limitStore, smsRulesFor(phoneOfRequest)));
   routes.define(
@@ -147,6 +202,10 @@ export function createApp(deps: AppDeps): BpmApp {
     }),
   );
 
+  // Signed by the platform and sent without session or CSRF token: before those middlewares, on its raw body.
+  if (deps.payment && payments) mountPaymentCallback(app, deps.payment.platform, payments, log);
+  if (deps.courier) mountCourierCallback(app, deps.courier.platform, deliveries, (entry) => deps.security.audit.append(entry), log);
+
   const PgStore = connectPgSimple(session);
   const secureCookies = deps.config.secureCookies ?? false;
   // CSRF first: a forged request is refused before its body is parsed or its session is loaded.
@@ -156,7 +215,7 @@ export function createApp(deps: AppDeps): BpmApp {
   // Uploads (uploadRules key on the signed-in user, so these run after the session is loaded).
   const uploadLimits = Router();
   const postOnly = (rules: readonly RateLimitRule[]) => rules.map((rule) => ({ ...rule, key: (req: express.Request) => (req.method === 'POST' ? rule.key(req) : undefined) }));
-  for (const uploadPath of [PHOTO_UPLOAD_PATH]) uploadLimits.use(uploadPath, rateLimits(limitStore, postOnly(uploadRules)));
+  for (const uploadPath of [PHOTO_UPLOAD_PATH, CERTIFICATE_UPLOAD_PATH]) uploadLimits.use(uploadPath, rateLimits(limitStore, postOnly(uploadRules)));
   app.use(
     '/api',
     session({

@@ -3,7 +3,6 @@ import { migrateLatest } from './db/knex';
 import { seedAccessControl, seedDemoAccounts } from './auth/seed';
 import { protectExistingRows } from './security/protect-existing';
 import type { SecurityServices } from './security/security-services';
-import { ExamRepository } from './modules/exams/exam.repository';
 import { seedDemoExam } from './modules/exams/demo-exam';
 
 /** Brings the application database up to date: migrations, default roles, and demo data if asked. */
@@ -13,7 +12,7 @@ export async function prepareDatabase(db: Db, security: SecurityServices, opts: 
   await seedAccessControl(db, security);
   if (opts.demoData) {
     await seedDemoAccounts(db, security);
-    await seedDemoExam(db, new ExamRepository(db));
+    await seedDemoExam(db);
   }
 }
 

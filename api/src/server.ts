@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import type { PaymentDeps } from './integrations/payment/payment-setup';
+import type { CourierDeps } from './integrations/courier/courier-setup';
 import http from 'node:http';
 import type { Logger } from 'pino';
 import type { AppConfig } from './config';
@@ -7,6 +9,7 @@ import type { Db } from './db/knex';
 import type { EngineClient } from './engine/engine-client';
 import { PdfRenderer } from './documents/pdf-renderer';
 import { DocumentService } from './documents/document.service';
+import { publishedTemplateSource } from './modules/templates/published-template-source';
 import type { SecurityServices } from './security/security-services';
 import type { SmsGateway } from './integrations/sms/sms-gateway';
 import type { YwtbIdentity } from './integrations/ywtb/ywtb-identity';
@@ -17,21 +20,24 @@ export interface RunningApi {
 }
 
 /** Serves the API and the console on `config.host:config.port`. */
-export async function startApiServer(opts: { config: AppConfig; databaseUrl: string; db: Db; engine: EngineClient; security: SecurityServices; log: Logger; sms?: SmsGateway; ywtb?: YwtbIdentity }): Promise<RunningApi> {
+export async function startApiServer(opts: { config: AppConfig; databaseUrl: string; db: Db; engine: EngineClient; security: SecurityServices; log: Logger; sms?: SmsGateway; ywtb?: YwtbIdentity; payment?: PaymentDeps; courier?: CourierDeps }): Promise<RunningApi> {
   const { config } = opts;
   if (!fs.existsSync(config.chromiumPath)) {
     throw new Error(`Chromium not found at ${config.chromiumPath}: install it (apt-get install chromium) or set CHROMIUM_PATH`);
   }
   const renderer = new PdfRenderer({ poolSize: config.pdfPagePool, executablePath: config.chromiumPath });
   const { app } = createApp({
-    config: { sessionSecret: config.sessionSecret, sessionIdleMinutes: config.sessionIdleMinutes, secureCookies: config.secureCookies, databaseUrl: opts.databaseUrl },
+    config: { sessionSecret: config.sessionSecret, sessionIdleMinutes: config.sessionIdleMinutes, secureCookies: config.secureCookies, databaseUrl: opts.databaseUrl, paymentQueryCycle: config.payment.queryCycle },
     db: opts.db,
     engine: opts.engine,
-    documents: new DocumentService({ renderer }),
+    // Documents render with the template versions admins publish online (falling back to templates/).
+    documents: new DocumentService({ renderer, templates: publishedTemplateSource(opts.db) }),
     security: opts.security,
     log: opts.log,
     ...(opts.sms ? { sms: opts.sms } : {}),
     ...(opts.ywtb ? { ywtb: { identity: opts.ywtb, ...(config.ywtb.redirectUri ? { redirectUri: config.ywtb.redirectUri } : {}) } } : {}),
+    ...(opts.payment ? { payment: opts.payment } : {}),
+    ...(opts.courier ? { courier: opts.courier } : {}),
     webDist: defaultWebDist,
   });
   const server = http.createServer(app);

@@ -15,6 +15,16 @@ import { Keyring } from '../../api/src/security/keyring';
 import { createSecurityServices } from '../../api/src/security/security-services';
 import { sandboxUrl, startSmsSandbox, stopSmsSandbox } from '../../api/src/integrations/sms/sandbox/sms-sandbox';
 import { startYwtbSandbox } from '../../api/src/integrations/ywtb/sandbox/ywtb-sandbox';
+import { startPaymentSandbox } from '../../api/src/integrations/payment/sandbox/payment-sandbox';
+import { startEReceiptSandbox } from '../../api/src/integrations/ereceipt/sandbox/ereceipt-sandbox';
+import { mountPaymentCallback } from '../../api/src/modules/payments/payment.routes';
+import { PaymentService } from '../../api/src/modules/payments/payment.service';
+import { testPaymentDeps, type PaymentTestEnv } from '../support/payment-env';
+import express from 'express';
+import { startSuishenbanSandbox } from '../../api/src/integrations/suishenban/sandbox/suishenban-sandbox';
+import { SuishenbanPush } from '../../api/src/integrations/suishenban/suishenban-push';
+import { SmsGateway } from '../../api/src/integrations/sms/sms-gateway';
+import http from 'node:http';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -90,6 +100,35 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const engineClient = new EngineClient(engine.baseUrl, engineUser, enginePassword);
   await new ProcessDeploymentService(engineClient).deployDirectory();
 
+  // 公共支付平台 and 财政电子票据 sandboxes on ephemeral ports; our callback route is served here,
+  // by the same code the API mounts, so the sandbox's signed callbacks reach the run's database.
+  const paymentSandbox = await startPaymentSandbox({
+    port: 0,
+    host: '127.0.0.1',
+    merchants: [{ merchantId: 'test-merchant', publicKey: security.sm2.publicKeyHex('payment-merchant') }],
+    latencyMs: 5,
+    callbackBackoffMs: [50, 100, 200, 400, 800],
+  });
+  const eReceiptSandbox = await startEReceiptSandbox({ port: 0, host: '127.0.0.1', appId: 'test-ereceipt-app', appSecret: 'test-ereceipt-secret-test-ereceipt', latencyMs: 5 });
+  const suishenbanAppId = 'test-suishenban-app';
+  const suishenbanAppSecret = 'test-suishenban-secret-test-suishenban';
+  const suishenbanSandbox = await startSuishenbanSandbox({ port: 0, host: '127.0.0.1', appId: suishenbanAppId, appSecret: suishenbanAppSecret, latencyMs: 5 });
+  const callbackApp = express();
+  const callbackServer = http.createServer(callbackApp);
+  await new Promise<void>((resolve) => callbackServer.listen(0, '127.0.0.1', resolve));
+  const paymentEnv: PaymentTestEnv = {
+    paymentBaseUrl: paymentSandbox.url,
+    paymentPublicKey: paymentSandbox.publicKey,
+    paymentMerchantId: 'test-merchant',
+    paymentNotifyUrl: `http://127.0.0.1:${(callbackServer.address() as { port: number }).port}/api/payments/callback`,
+    eReceiptBaseUrl: eReceiptSandbox.url,
+    eReceiptPublicKey: eReceiptSandbox.publicKey,
+    eReceiptAppId: 'test-ereceipt-app',
+    eReceiptAppSecret: 'test-ereceipt-secret-test-ereceipt',
+  };
+  const payment = testPaymentDeps(paymentEnv, security.sm2);
+  mountPaymentCallback(callbackApp, payment.platform, new PaymentService(db, security, engineClient, payment.platform, payment.receipts, payment), pino({ level: 'warn' }));
+
   const workers: RunningWorkers = startWorkers({
     db,
     engineRestUrl: engine.baseUrl,
@@ -99,6 +138,14 @@ export default async function setup(project: TestProject): Promise<() => Promise
     security,
     log: pino({ level: 'warn' }),
     asyncResponseTimeoutMs: 2_000,
+    integrations: {
+      payment,
+      notify: {
+        suishenban: new SuishenbanPush({ baseUrl: suishenbanSandbox.url, appId: suishenbanAppId, appSecret: suishenbanAppSecret }),
+        sms: new SmsGateway({ baseUrl: sandboxUrl(smsSandbox), appId: smsAppId, appSecret: smsAppSecret }),
+        publicBaseUrl: 'http://127.0.0.1',
+      },
+    },
   });
 
   const testEnv: TestEnv = {
@@ -115,6 +162,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
     ywtbClientId,
     ywtbClientSecret,
     ywtbPublicKey: ywtbSandbox.publicKey,
+    ...paymentEnv,
+    suishenbanBaseUrl: suishenbanSandbox.url,
+    suishenbanAppId,
+    suishenbanAppSecret,
   };
   project.provide('testEnv', testEnv);
 
@@ -125,6 +176,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await postgres?.stop();
     await stopSmsSandbox(smsSandbox);
     await ywtbSandbox.close();
+    await new Promise((resolve) => callbackServer.close(resolve));
+    await paymentSandbox.close();
+    await suishenbanSandbox.close();
+    await eReceiptSandbox.close();
   };
 }
 

@@ -6,6 +6,8 @@ import { type LoginSecret, type LoginWireRequest } from '../../api/src/contracts
 import { TRANSPORT_PREFIX, transportKey } from '../../api/src/contracts/security';
 import { registrationEncryptedFields } from '../../api/src/contracts/registration';
 import { phoneEncryptedFields } from '../../api/src/contracts/phone';
+import { deliveryEncryptedFields } from '../../api/src/contracts/deliveries';
+import type { CourierDeps } from '../../api/src/integrations/courier/courier-setup';
 import { encryptLikeBrowser } from '../../api/src/security/sm2';
 import pino from 'pino';
 import supertest from 'supertest';
@@ -14,15 +16,17 @@ import { createDb, type Db } from '../../api/src/db/knex';
 import { EngineClient } from '../../api/src/engine/engine-client';
 import { PdfRenderer } from '../../api/src/documents/pdf-renderer';
 import { DocumentService } from '../../api/src/documents/document.service';
+import { publishedTemplateSource } from '../../api/src/modules/templates/published-template-source';
 import { DEMO_PASSWORD } from '../../api/src/auth/seed';
 import { Keyring } from '../../api/src/security/keyring';
 import { createSecurityServices, type SecurityServices } from '../../api/src/security/security-services';
 import { CSRF_COOKIE, CSRF_HEADER } from '../../api/src/http/csrf';
 import { SmsGateway } from '../../api/src/integrations/sms/sms-gateway';
 import { YwtbIdentity } from '../../api/src/integrations/ywtb/ywtb-identity';
+import { testPaymentDeps, type PaymentTestEnv } from './payment-env';
 
 /** What the global setup started, handed to every test file. */
-export interface TestEnv {
+export interface TestEnv extends PaymentTestEnv {
   databaseUrl: string;
   engineRestUrl: string;
   engineUser: string;
@@ -39,6 +43,10 @@ export interface TestEnv {
   ywtbClientId: string;
   ywtbClientSecret: string;
   ywtbPublicKey: string;
+  /** The 随申办 push sandbox of the run (ephemeral port) and the app credentials it accepts. */
+  suishenbanBaseUrl: string;
+  suishenbanAppId: string;
+  suishenbanAppSecret: string;
 }
 
 export interface TestContext {
@@ -56,7 +64,15 @@ export interface TestContext {
 }
 
 /** The real application against the run's database and engine; one per test file. */
-export function createTestContext(options: { webDist?: string; ywtb?: YwtbIdentity } = {}): TestContext {
+export function createTestContext(
+  options: {
+    webDist?: string;
+    ywtb?: YwtbIdentity;
+    courier?: CourierDeps;
+    /** How often waiting cases ask the platform (default every 5 s); a test that needs a payment to stay unnoticed sets a long one. */
+    paymentQueryCycle?: string;
+  } = {},
+): TestContext {
   const env = inject('testEnv');
   const db = createDb(env.databaseUrl, 5);
   const engine = new EngineClient(env.engineRestUrl, env.engineUser, env.enginePassword);
@@ -67,14 +83,18 @@ export function createTestContext(options: { webDist?: string; ywtb?: YwtbIdenti
     options.ywtb ??
     new YwtbIdentity({ baseUrl: env.ywtbBaseUrl, clientId: env.ywtbClientId, clientSecret: env.ywtbClientSecret, publicKey: env.ywtbPublicKey, sm2: security.sm2 });
   const app = createApp({
-    config: { sessionSecret: 'test-session-secret-test-session-secret', sessionIdleMinutes: 30, databaseUrl: env.databaseUrl },
+    // Cases waiting for payment ask the platform every 5 s (production: every 2 min).
+    config: { sessionSecret: 'test-session-secret-test-session-secret', sessionIdleMinutes: 30, databaseUrl: env.databaseUrl, paymentQueryCycle: options.paymentQueryCycle ?? 'R/PT5S' },
     db,
     engine,
-    documents: new DocumentService({ renderer }),
+    documents: new DocumentService({ renderer, templates: publishedTemplateSource(db) }),
     security,
     sms,
     ywtb: { identity: ywtb },
-    log: pino({ level: 'silent' }),
+    payment: testPaymentDeps(env, security.sm2),
+    // The express module of a test file that needs one (G6): its own sandbox.
+    ...(options.courier ? { courier: options.courier } : {}),
+    log: pino({ level: process.env.TEST_LOG ?? 'silent' }),
     // The built console, for tests that need the whole surface a browser sees.
     ...(options.webDist ? { webDist: options.webDist } : {}),
   });
@@ -99,11 +119,14 @@ export function csrfTokenOf(agent: supertest.Agent): string | undefined {
   return agent.jar.getCookie(CSRF_COOKIE, { domain: '127.0.0.1', path: '/', secure: false, script: true })?.value;
 }
 
-/** The POST paths whose personal fields the console SM2-encrypts, and those fields. */
-const encryptedFieldsOf: Readonly<Record<string, readonly string[]>> = {
-  '/api/registrations': registrationEncryptedFields,
-  '/api/me/phone/code': phoneEncryptedFields,
-};
+/** The calls whose personal fields the console SM2-encrypts, and those fields. */
+function encryptedFieldsOf(method: string, url: string): readonly string[] | undefined {
+  if (method === 'post' && (url === '/api/registrations' || url === '/api/registrations/check')) return registrationEncryptedFields;
+  if (method === 'put' && /^\/api\/registrations\/BM[0-9A-Z]+$/.test(url)) return registrationEncryptedFields;
+  if (method === 'post' && url === '/api/me/phone/code') return phoneEncryptedFields;
+  if (method === 'post' && url === '/api/deliveries') return deliveryEncryptedFields;
+  return undefined;
+}
 
 /**
  * A supertest agent that behaves like the console: it fetches the CSRF cookie first and echoes it in
@@ -120,7 +143,7 @@ export async function apiAgent(app: BpmApp): Promise<supertest.Agent> {
     const plain = agent[method].bind(agent);
     agent[method] = (url: string) => {
       const test = plain(url).set(CSRF_HEADER, csrfTokenOf(agent) ?? '');
-      const fields = method === 'post' ? encryptedFieldsOf[url] : undefined;
+      const fields = encryptedFieldsOf(method, url);
       if (!fields) return test;
       const send = test.send.bind(test);
       // A string body goes as it is (tests of a field sent in clear).
@@ -189,15 +212,46 @@ export function idNumberFor(body17: string): string {
 }
 
 let counter = 0;
-/** A fresh candidate account for a test (unique per call), signed in. */
-export async function newCandidate(ctx: TestContext, label: string, options: { confirmGuide?: boolean } = {}): Promise<{ agent: supertest.Agent; username: string }> {
+/** The phone number new test candidates have bound (M08) and apply with. */
+export const TEST_PHONE = '13812345678';
+
+/** A light-background portrait that passes the photo rules (M09). */
+export async function portraitJpeg(width = 600, height = 800, background = '#f4f6fa'): Promise<Buffer> {
+  const sharp = (await import('sharp')).default;
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">
+    <rect width="100%" height="100%" fill="${background}"/>
+    <ellipse cx="${width / 2}" cy="${height * 0.4}" rx="${width * 0.22}" ry="${height * 0.2}" fill="#c8957a"/>
+    <rect x="${width * 0.2}" y="${height * 0.65}" width="${width * 0.6}" height="${height * 0.35}" fill="#2b3a55"/>
+  </svg>`;
+  return sharp(Buffer.from(svg)).jpeg({ quality: 95 }).toBuffer();
+}
+
+/**
+ * A fresh candidate account for a test (unique per call), signed in, ready to apply for the demo exam:
+ * guide confirmed (M10), phone bound (M08; written as the SMS verification writes it) and photo uploaded (M09).
+ */
+export async function newCandidate(
+  ctx: TestContext,
+  label: string,
+  options: { confirmGuide?: boolean; bindPhone?: boolean; photo?: boolean } = {},
+): Promise<{ agent: supertest.Agent; username: string }> {
   const { UserRepository } = await import('../../api/src/auth/user.repository');
   const { hashPassword } = await import('../../api/src/auth/password');
   const username = `t-${label}-${process.pid}-${++counter}-${Date.now() % 100000}`.slice(0, 60);
   await new UserRepository(ctx.db, ctx.security).upsertUser({ username, displayName: `测试${counter}`, kind: 'candidate', passwordHash: await hashPassword('Test@2026'), bureau: null }, ['candidate']);
+  if (options.bindPhone !== false) {
+    await ctx.db('users').where({ username }).update({
+      bound_phone: ctx.security.cipher.encrypt(TEST_PHONE),
+      bound_phone_idx: ctx.security.index('phone', TEST_PHONE),
+      phone_bound_at: ctx.db.fn.now(),
+    });
+  }
   const agent = await signIn(ctx.app, username, 'Test@2026');
-  // Applying requires the exam guide to be confirmed (M10); new candidates have read the demo exam's.
   if (options.confirmGuide !== false) await confirmGuide(agent, await demoExamId(ctx));
+  if (options.photo !== false) {
+    const res = await agent.post('/api/photos').set('content-type', 'image/jpeg').send(await portraitJpeg());
+    if (res.status !== 201) throw new Error(`photo upload: ${res.status} ${JSON.stringify(res.body)}`);
+  }
   return { agent, username };
 }
 
@@ -219,26 +273,35 @@ export async function confirmGuide(agent: supertest.Agent, examId: number): Prom
 
 /** A valid ID number no other test uses (random birth date and sequence). */
 export function uniqueIdNumber(): string {
-  const year = 1960 + Math.floor(Math.random() * 40);
+  const year = 1960 + Math.floor(Math.random() * 28);
   const month = String(1 + Math.floor(Math.random() * 12)).padStart(2, '0');
   const day = String(1 + Math.floor(Math.random() * 28)).padStart(2, '0');
   const seq = String(Math.floor(Math.random() * 1000)).padStart(3, '0');
   return idNumberFor(`310101${year}${month}${day}${seq}`);
 }
 
-/** A valid minimal application for the demo exam. */
+/**
+ * A valid application for the demo exam (M15): 大专, 安全工程, in safety work since 2011, so it is
+ * eligible and, being years-based, goes to a reviewer (DMN registration-review-routing).
+ */
 export async function validApplication(ctx: TestContext, overrides: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
   return {
     examId: await demoExamId(ctx),
     levelCode: 'full',
     majorCode: 'chemical',
+    subjectCode: null,
+    certificateNo: null,
+    certificateAttachmentId: null,
     fullName: '张测试',
     idNumber: uniqueIdNumber(),
-    phone: '13812345678',
+    phone: TEST_PHONE,
+    district: '浦东新区',
     employer: '上海某化工有限公司',
-    education: 'bachelor',
-    educationMajorRelated: true,
-    safetyWorkYears: 3,
+    educations: [
+      { level: 'college', school: '上海应用技术学院', major: '安全工程', fullTime: true, startDate: '2008-09-01', graduationDate: '2011-07-01', certificateNo: '125401201105000123' },
+    ],
+    workPeriods: [{ employer: '上海某化工有限公司', post: '安全管理员', startDate: '2011-08-01', endDate: null, safetyWork: true }],
+    commitmentAccepted: true,
     ...overrides,
   };
 }

@@ -38,15 +38,15 @@ describe('hasPermission', () => {
 
 describe('visibleMenu on the console menu', () => {
   it('shows a candidate only the portal', () => {
-    expect(outline(visibleMenu(consoleMenu, candidate))).toEqual(['网上报名/我的报名', '网上报名/报考指南', '网上报名/报名申请', '网上报名/证件照片', '网上报名/绑定手机']);
+    expect(outline(visibleMenu(consoleMenu, candidate))).toEqual(['网上报名/我的报名', '网上报名/报考指南', '网上报名/报名申请', '网上报名/证件照片', '网上报名/绑定手机', '网上报名/证照快递', '网上报名/消息中心']);
   });
 
-  it('shows a reviewer only the review inbox', () => {
-    expect(outline(visibleMenu(consoleMenu, reviewer))).toEqual(['待办事项/资格审核待办']);
+  it('shows a reviewer the review inbox and the registration data of the exams they review', () => {
+    expect(outline(visibleMenu(consoleMenu, reviewer))).toEqual(['待办事项/资格审核待办', '报名数据管理/报名数据', '报名数据管理/报名统计']);
   });
 
-  it('shows nothing to a role whose modules are not built yet, and nothing to nobody', () => {
-    expect(visibleMenu(consoleMenu, examAdmin)).toEqual([]);
+  it('shows an exam admin the exam administration pages, and nothing to nobody', () => {
+    expect(outline(visibleMenu(consoleMenu, examAdmin))).toEqual(['考务管理/模板管理', '考试管理/考试设置', '报名数据管理/报名数据', '报名数据管理/报名统计']);
     expect(visibleMenu(consoleMenu, null)).toEqual([]);
   });
 
@@ -57,7 +57,7 @@ describe('visibleMenu on the console menu', () => {
   it('lands each role on its first visible page', () => {
     expect(firstMenuPath(visibleMenu(consoleMenu, candidate))).toBe('/portal/registrations');
     expect(firstMenuPath(visibleMenu(consoleMenu, reviewer))).toBe('/inbox/review');
-    expect(firstMenuPath(visibleMenu(consoleMenu, examAdmin))).toBeUndefined();
+    expect(firstMenuPath(visibleMenu(consoleMenu, examAdmin))).toBe('/exam-admin/templates');
   });
 });
 

@@ -1,8 +1,15 @@
-import { Avatar, Document, DocumentAdd, EditPen, Reading, Iphone, Setting, Stamp, Tickets } from '@element-plus/icons-vue';
+import { Avatar, Document, DocumentAdd, EditPen, Files, Management, Reading, Iphone, Setting, Stamp, Tickets } from '@element-plus/icons-vue';
+import { DataAnalysis, List, PieChart } from '@element-plus/icons-vue';
+import { Calendar, Memo } from '@element-plus/icons-vue';
+import { Van } from '@element-plus/icons-vue';
+import { Share } from '@element-plus/icons-vue';
+import { Monitor } from '@element-plus/icons-vue';
+import { Bell, ChatLineSquare } from '@element-plus/icons-vue';
+import { Checked, DocumentChecked, Money, Wallet } from '@element-plus/icons-vue';
 import type { Component } from 'vue';
 import type { RouteRecordRaw } from 'vue-router';
 import type { PermissionCode } from '../../api/src/contracts/auth';
-import { menuFromRoutes } from './menu';
+import { menuFromRoutes, type MenuBadge } from './menu';
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -17,6 +24,8 @@ declare module 'vue-router' {
     activeMenu?: string;
     /** Open without signing in. */
     public?: boolean;
+    /** A count shown on the menu entry (e.g. unread messages). */
+    badge?: MenuBadge;
   }
 }
 
@@ -69,6 +78,18 @@ export const menuRoutes: RouteRecordRaw[] = [
         component: () => import('./views/portal/PhoneBindingView.vue'),
         meta: { title: '绑定手机', permission: 'registration:create', icon: Iphone },
       },
+      {
+        path: 'deliveries',
+        name: 'my-deliveries',
+        component: () => import('./views/portal/MyDeliveriesView.vue'),
+        meta: { title: '证照快递', permission: 'registration:read-own', icon: Van },
+      },
+      {
+        path: 'messages',
+        name: 'message-centre',
+        component: () => import('./views/portal/MessageCentreView.vue'),
+        meta: { title: '消息中心', permission: 'registration:read-own', icon: Bell, badge: 'unread-messages' },
+      },
     ],
   },
   {
@@ -85,6 +106,122 @@ export const menuRoutes: RouteRecordRaw[] = [
     ],
   },
   {
+    path: '/exam-admin',
+    meta: { title: '考务管理', icon: Management },
+    redirect: '/exam-admin/templates',
+    children: [
+      {
+        path: 'templates',
+        name: 'templates',
+        component: () => import('./views/templates/TemplateListView.vue'),
+        meta: { title: '模板管理', permission: 'exam:read', icon: Files },
+      },
+      {
+        path: 'templates/:code',
+        name: 'template-editor',
+        component: () => import('./views/templates/TemplateEditorView.vue'),
+        props: true,
+        meta: { title: '编辑模板', permission: 'exam:read', hidden: true, activeMenu: '/exam-admin/templates' },
+      },
+      {
+        path: 'message-templates',
+        name: 'message-templates',
+        component: () => import('./views/message-templates/MessageTemplateListView.vue'),
+        meta: { title: '消息模板', permission: 'message-template:manage', icon: ChatLineSquare },
+      },
+    ],
+  },
+  {
+    path: '/exams',
+    meta: { title: '考试管理', icon: Calendar },
+    redirect: '/exams/list',
+    children: [
+      {
+        path: 'list',
+        name: 'exam-list',
+        component: () => import('./views/exams/ExamListView.vue'),
+        meta: { title: '考试设置', permission: 'exam:read', icon: Memo },
+      },
+      {
+        path: 'new',
+        name: 'exam-new',
+        component: () => import('./views/exams/ExamEditorView.vue'),
+        meta: { title: '新建考试', permission: 'exam:manage', hidden: true, activeMenu: '/exams/list' },
+      },
+      {
+        path: ':examId(\\d+)',
+        name: 'exam-editor',
+        component: () => import('./views/exams/ExamEditorView.vue'),
+        props: true,
+        meta: { title: '考试设置', permission: 'exam:read', hidden: true, activeMenu: '/exams/list' },
+      },
+    ],
+  },
+  {
+    path: '/registration-data',
+    meta: { title: '报名数据管理', icon: DataAnalysis },
+    redirect: '/registration-data/registrations',
+    children: [
+      {
+        path: 'registrations',
+        name: 'registration-data',
+        component: () => import('./views/registration-admin/RegistrationSearchView.vue'),
+        meta: { title: '报名数据', permission: 'registration:read', icon: List },
+      },
+      {
+        path: 'statistics',
+        name: 'registration-statistics',
+        component: () => import('./views/registration-admin/RegistrationStatisticsView.vue'),
+        meta: { title: '报名统计', permission: 'registration:read', icon: PieChart },
+      },
+    ],
+  },
+  {
+    path: '/payments',
+    meta: { title: '缴费管理', icon: Wallet },
+    redirect: '/payments/orders',
+    children: [
+      {
+        path: 'orders',
+        name: 'payment-orders',
+        component: () => import('./views/payments/PaymentOrderView.vue'),
+        meta: { title: '缴费订单', permission: 'payment:read', icon: Money },
+      },
+      {
+        path: 'refunds',
+        name: 'refund-approvals',
+        component: () => import('./views/payments/RefundApprovalView.vue'),
+        meta: { title: '待审批退款', permission: 'payment:approve-refund', icon: Checked },
+      },
+      {
+        path: 'reconciliation',
+        name: 'payment-reconciliation',
+        component: () => import('./views/payments/ReconciliationView.vue'),
+        meta: { title: '对账', permission: 'payment:reconcile', icon: DocumentChecked },
+      },
+    ],
+  },
+  {
+    path: '/processes',
+    meta: { title: '流程设计', icon: Share },
+    redirect: '/processes/models',
+    children: [
+      {
+        path: 'models',
+        name: 'process-models',
+        component: () => import('./views/processes/ProcessListView.vue'),
+        meta: { title: '流程模型', permission: 'process:read', icon: Share },
+      },
+      {
+        path: 'models/:processKey',
+        name: 'process-designer',
+        component: () => import('./views/processes/ProcessDesignerView.vue'),
+        props: true,
+        meta: { title: '流程设计', permission: 'process:read', hidden: true, activeMenu: '/processes/models' },
+      },
+    ],
+  },
+  {
     path: '/admin',
     meta: { title: '系统管理', icon: Setting },
     redirect: '/admin/audit',
@@ -94,6 +231,12 @@ export const menuRoutes: RouteRecordRaw[] = [
         name: 'audit-log',
         component: () => import('./views/admin/AuditLogView.vue'),
         meta: { title: '安全审计日志', permission: 'audit:read', icon: Document },
+      },
+      {
+        path: 'operations',
+        name: 'operations',
+        component: () => import('./views/operations/OperationsView.vue'),
+        meta: { title: '运维监控', permission: 'system:monitor', icon: Monitor },
       },
     ],
   },
@@ -119,6 +262,14 @@ export const routes: RouteRecordRaw[] = [
         meta: { title: '首页', hidden: true },
       },
       ...menuRoutes,
+      {
+        // Candidates, the exam's reviewers and exam admins; the API applies the data scope.
+        path: 'cases/:businessKey',
+        name: 'case-view',
+        component: () => import('./views/cases/CaseView.vue'),
+        props: true,
+        meta: { title: '案件视图', hidden: true },
+      },
       {
         path: '403',
         name: 'forbidden',

@@ -3,7 +3,7 @@ import type { Db } from '../../api/src/db/knex';
 import { EngineClient } from '../../api/src/engine/engine-client';
 import { TaskClient } from './task-client';
 import type { SecurityServices } from '../../api/src/security/security-services';
-import { buildHandlers } from './handlers/index';
+import { buildHandlers, type WorkerIntegrations } from './handlers/index';
 import { startHeartbeat } from './heartbeat';
 
 export interface WorkerProcessOptions {
@@ -15,6 +15,7 @@ export interface WorkerProcessOptions {
   security: SecurityServices;
   log?: Logger;
   asyncResponseTimeoutMs?: number;
+  integrations?: WorkerIntegrations;
 }
 
 export interface RunningWorkers {
@@ -34,7 +35,7 @@ export function startWorkers(o: WorkerProcessOptions): RunningWorkers {
     log,
     ...(o.asyncResponseTimeoutMs !== undefined ? { asyncResponseTimeoutMs: o.asyncResponseTimeoutMs } : {}),
   });
-  for (const handler of buildHandlers(o.db, engine, o.security)) client.register(handler);
+  for (const handler of buildHandlers(o.db, engine, o.security, o.integrations)) client.register(handler);
   const stopHeartbeat = startHeartbeat(o.db, o.workerId, client.subscribedTopics, 10_000, (err) => log.warn({ err }, 'heartbeat failed'));
   client.start();
   log.info({ workerId: o.workerId, topics: client.subscribedTopics }, 'workers started');

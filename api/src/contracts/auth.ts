@@ -28,6 +28,13 @@ export const permissionCodes = [
   'registration-task:complete',
   'exam:read',
   'exam:manage',
+  'template:manage',
+  'message-template:manage',
+  // Payment orders (M25): read and export, request an administrative refund, approve one (four-eyes), reconcile.
+  'payment:read',
+  'payment:refund',
+  'payment:approve-refund',
+  'payment:reconcile',
   'licence-task:read',
   'licence-task:complete',
   'process:read',

@@ -40,6 +40,20 @@ const deployment = z.object({
 });
 export type EngineDeployment = z.infer<typeof deployment>;
 
+const processDefinition = z.object({
+  id: z.string(),
+  key: z.string(),
+  name: z.string().nullable(),
+  version: z.number(),
+  deploymentId: z.string(),
+  versionTag: z.string().nullable().optional(),
+});
+export type EngineProcessDefinition = z.infer<typeof processDefinition>;
+export type EngineProcessDefinitionStatistics = EngineProcessDefinition & { runningInstances: number };
+
+const deploymentInfo = z.object({ id: z.string(), name: z.string().nullable(), source: z.string().nullable(), deploymentTime: z.string() });
+export type EngineDeploymentInfo = z.infer<typeof deploymentInfo>;
+
 const historicActivity = z.object({
   id: z.string(),
   activityId: z.string(),
@@ -188,6 +202,12 @@ export class EngineClient {
     return this.request('GET', `/process-instance?${q}`, z.array(processInstance));
   }
 
+  /** Running instances of a process whose variable `name` equals `value` (a value without commas). */
+  processInstancesByVariable(processDefinitionKey: string, name: string, value: string): Promise<EngineProcessInstance[]> {
+    const q = new URLSearchParams({ processDefinitionKey, variables: `${name}_eq_${value}` });
+    return this.request('GET', `/process-instance?${q}`, z.array(processInstance));
+  }
+
   processInstance(id: string): Promise<EngineProcessInstance> {
     return this.request('GET', `/process-instance/${encodeURIComponent(id)}`, processInstance);
   }
@@ -200,7 +220,152 @@ export class EngineClient {
     );
   }
 
+  /** Evaluates the latest version of a deployed DMN decision; one map of output values per matched rule. */
+  async evaluateDecision(key: string, variables: Record<string, VariableValue>): Promise<Array<Record<string, unknown>>> {
+    const results = await this.request(
+      'POST',
+      `/decision-definition/key/${encodeURIComponent(key)}/evaluate`,
+      z.array(z.record(z.string(), z.object({ value: z.unknown() }).passthrough())),
+      { variables: toEngineVariables(variables) },
+    );
+    return results.map((r) => Object.fromEntries(Object.entries(r).map(([name, v]) => [name, v.value ?? null])));
+  }
+
+  /** Delivers a message to the one waiting execution of the case with this business key. */
+  correlateMessage(
+    messageName: string,
+    businessKey: string,
+    processVariables: Record<string, VariableValue> = {},
+    /** Process variables the waiting execution must also have (e.g. which delivery of the case). */
+    correlationKeys: Record<string, VariableValue> = {},
+  ): Promise<void> {
+    return this.request('POST', '/message', null, {
+      messageName,
+      businessKey,
+      processVariables: toEngineVariables(processVariables),
+      ...(Object.keys(correlationKeys).length ? { correlationKeys: toEngineVariables(correlationKeys) } : {}),
+    });
+  }
+
+  /** Every version of every process definition with its running instances (one call: the statistics resource). */
+  async processDefinitionStatistics(): Promise<EngineProcessDefinitionStatistics[]> {
+    const rows = await this.request(
+      'GET',
+      '/process-definition/statistics',
+      z.array(z.object({ id: z.string(), instances: z.number(), definition: processDefinition })),
+    );
+    return rows.map((r) => ({ ...r.definition, runningInstances: r.instances }));
+  }
+
+  /** Versions of one process, newest first. */
+  processDefinitionsByKey(key: string): Promise<EngineProcessDefinition[]> {
+    const q = new URLSearchParams({ key, sortBy: 'version', sortOrder: 'desc' });
+    return this.request('GET', `/process-definition?${q}`, z.array(processDefinition));
+  }
+
+  async processDefinitionXml(id: string): Promise<string> {
+    return (await this.request('GET', `/process-definition/${encodeURIComponent(id)}/xml`, z.object({ id: z.string(), bpmn20Xml: z.string() }))).bpmn20Xml;
+  }
+
+  async processInstanceCount(processDefinitionId: string): Promise<number> {
+    const q = new URLSearchParams({ processDefinitionId });
+    return (await this.request('GET', `/process-instance/count?${q}`, z.object({ count: z.number() }))).count;
+  }
+
+  /** Deployments with their time and source, newest first. */
+  deployments(): Promise<EngineDeploymentInfo[]> {
+    const q = new URLSearchParams({ sortBy: 'deploymentTime', sortOrder: 'desc' });
+    return this.request('GET', `/deployment?${q}`, z.array(deploymentInfo));
+  }
+
   async incidentCount(): Promise<number> {
     return (await this.request('GET', '/incident/count', z.object({ count: z.number() }))).count;
   }
+
+  /** Every instance ever started with this business key (running and ended), newest first. */
+  historicProcessInstancesByBusinessKey(businessKey: string): Promise<HistoricProcessInstance[]> {
+    const q = new URLSearchParams({ processInstanceBusinessKey: businessKey, sortBy: 'startTime', sortOrder: 'desc' });
+    return this.request('GET', `/history/process-instance?${q}`, z.array(historicProcessInstance));
+  }
+
+  /** Historic user tasks of an instance (assignee, completion, delete reason). */
+  historicTasks(processInstanceId: string): Promise<HistoricTask[]> {
+    const q = new URLSearchParams({ processInstanceId, sortBy: 'startTime', sortOrder: 'asc' });
+    return this.request('GET', `/history/task?${q}`, z.array(historicTask));
+  }
+
+  /** Open incidents, optionally of one instance or one incident id; oldest first. */
+  incidents(filter: { processInstanceId?: string; incidentId?: string } = {}, maxResults = 200): Promise<EngineIncident[]> {
+    const q = new URLSearchParams({ sortBy: 'incidentTimestamp', sortOrder: 'asc', firstResult: '0', maxResults: String(maxResults) });
+    if (filter.processInstanceId) q.set('processInstanceId', filter.processInstanceId);
+    if (filter.incidentId) q.set('incidentId', filter.incidentId);
+    return this.request('GET', `/incident?${q}`, z.array(engineIncident));
+  }
+
+  /** Running instances by id (one call for many). */
+  processInstancesByIds(ids: string[]): Promise<EngineProcessInstance[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.request('POST', '/process-instance', z.array(processInstance), { processInstanceIds: ids });
+  }
+
+  externalTask(id: string): Promise<{ id: string; retries: number | null; topicName: string | null; errorMessage: string | null }> {
+    return this.request(
+      'GET',
+      `/external-task/${encodeURIComponent(id)}`,
+      z.object({ id: z.string(), retries: z.number().nullable(), topicName: z.string().nullable(), errorMessage: z.string().nullable() }),
+    );
+  }
+
+  job(id: string): Promise<{ id: string; retries: number; exceptionMessage: string | null }> {
+    return this.request('GET', `/job/${encodeURIComponent(id)}`, z.object({ id: z.string(), retries: z.number(), exceptionMessage: z.string().nullable() }));
+  }
+
+  /** Gives a failed external task retries again; the engine resolves its incident. */
+  setExternalTaskRetries(id: string, retries: number): Promise<void> {
+    return this.request('PUT', `/external-task/${encodeURIComponent(id)}/retries`, null, { retries });
+  }
+
+  /** Gives a failed job retries again; the engine resolves its incident. */
+  setJobRetries(id: string, retries: number): Promise<void> {
+    return this.request('PUT', `/job/${encodeURIComponent(id)}/retries`, null, { retries });
+  }
 }
+
+const historicProcessInstance = z.object({
+  id: z.string(),
+  businessKey: z.string().nullable(),
+  processDefinitionId: z.string(),
+  processDefinitionKey: z.string(),
+  processDefinitionName: z.string().nullable(),
+  processDefinitionVersion: z.number(),
+  startTime: z.string(),
+  endTime: z.string().nullable(),
+  state: z.string(),
+});
+export type HistoricProcessInstance = z.infer<typeof historicProcessInstance>;
+
+const historicTask = z.object({
+  id: z.string(),
+  name: z.string().nullable(),
+  assignee: z.string().nullable(),
+  taskDefinitionKey: z.string(),
+  activityInstanceId: z.string().nullable(),
+  startTime: z.string(),
+  endTime: z.string().nullable(),
+  deleteReason: z.string().nullable(),
+});
+export type HistoricTask = z.infer<typeof historicTask>;
+
+const engineIncident = z.object({
+  id: z.string(),
+  processDefinitionId: z.string().nullable(),
+  processInstanceId: z.string().nullable(),
+  incidentTimestamp: z.string(),
+  incidentType: z.string(),
+  activityId: z.string().nullable(),
+  failedActivityId: z.string().nullable().optional(),
+  /** The failed external task's or job's id, depending on the type. */
+  configuration: z.string().nullable(),
+  incidentMessage: z.string().nullable(),
+});
+export type EngineIncident = z.infer<typeof engineIncident>;

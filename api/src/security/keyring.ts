@@ -29,7 +29,7 @@ import { generateSm2KeyPair, isValidSm2KeyPair, type Sm2KeyPair } from './sm2-ke
  * writes with it (`rotate(..., { activate: false })`, distribute, then `activate`).
  */
 
-export const DEFAULT_SM2_KEY_NAMES = ['transport', 'seal-rsj', 'seal-yjj', 'seal-ksy', 'seal-platform'] as const;
+export const DEFAULT_SM2_KEY_NAMES = ['transport', 'seal-rsj', 'seal-yjj', 'seal-ksy', 'seal-platform', 'payment-merchant'] as const;
 
 export type VersionedKeyKind = 'dek' | 'mac';
 

@@ -132,6 +132,11 @@ export async function postJson<S extends z.ZodType>(path: string, body: unknown,
   return parse(await request('POST', path, body), schema);
 }
 
+/** DELETE and check the JSON answer against its contract schema. */
+export async function deleteJson<S extends z.ZodType>(path: string, schema: S): Promise<z.output<S>> {
+  return parse(await request('DELETE', path), schema);
+}
+
 /** POST a file as the raw body (an upload) and check the JSON answer against its contract schema. */
 export async function postBinary<S extends z.ZodType>(path: string, file: Blob, schema: S): Promise<z.output<S>> {
   return parse(await request('POST', path, new BinaryBody(file)), schema);
@@ -140,4 +145,19 @@ export async function postBinary<S extends z.ZodType>(path: string, file: Blob, 
 /** POST where the answer is 204 No Content. */
 export async function postNoContent(path: string, body?: unknown): Promise<void> {
   await request('POST', path, body);
+}
+
+/** PUT a JSON body and check the JSON answer against its contract schema. */
+export async function putJson<S extends z.ZodType>(path: string, body: unknown, schema: S): Promise<z.output<S>> {
+  return parse(await request('PUT', path, body), schema);
+}
+
+/** DELETE where the answer is 204 No Content. */
+export async function deleteNoContent(path: string): Promise<void> {
+  await request('DELETE', path);
+}
+
+/** POST a JSON body whose answer is a file (e.g. a PDF generated from the body). */
+export async function postForBlob(path: string, body: unknown): Promise<Blob> {
+  return (await request('POST', path, body)).blob();
 }

@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import type { PaymentService } from '../../../api/src/modules/payments/payment.service';
+import type { TopicHandler } from '../task-client';
+
+const variables = z.object({ registrationNo: z.string() });
+
+/** 生成缴费订单: one order per registration (idempotent); the case learns the deadline and whether it is paid already. */
+export function paymentOrderHandler(payments: PaymentService): TopicHandler<typeof variables> {
+  return {
+    topic: 'payment-order',
+    variables,
+    async handle(task) {
+      const order = await payments.createOrder(task.variables.registrationNo);
+      return { kind: 'complete', variables: { paymentDeadline: order.paymentDeadline, alreadyPaid: order.alreadyPaid, paymentOrderNo: order.merchantOrderNo } };
+    },
+  };
+}
+
+/** 查询支付结果: when no callback came, the platform is asked; a payment found is credited and the case told. */
+export function paymentQueryHandler(payments: PaymentService): TopicHandler<typeof variables> {
+  return {
+    topic: 'payment-query',
+    variables,
+    // A query that fails is simply tried at the next cycle.
+    retries: 0,
+    async handle(task) {
+      await payments.reconcileOrder(task.variables.registrationNo, 'query');
+      return { kind: 'complete' };
+    },
+  };
+}
+
+/** 逾期未缴费处理: closes the order, withdraws the registration; a payment found meanwhile is refunded. */
+export function paymentExpireHandler(payments: PaymentService): TopicHandler<typeof variables> {
+  return {
+    topic: 'payment-expire',
+    variables,
+    async handle(task) {
+      await payments.expire(task.variables.registrationNo);
+      return { kind: 'complete' };
+    },
+  };
+}
+
+/** 开具财政电子票据: once per paid order. */
+export function eReceiptHandler(payments: PaymentService): TopicHandler<typeof variables> {
+  return {
+    topic: 'e-receipt',
+    variables,
+    async handle(task) {
+      await payments.issueReceipt(task.variables.registrationNo);
+      return { kind: 'complete' };
+    },
+  };
+}
