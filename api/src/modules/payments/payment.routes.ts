@@ -55,7 +55,7 @@ export function paymentRoutes(api: ApiRoutes, payments: PaymentService, registra
     },
     async ({ user, params, query }) => {
       const r = await registrations.find(user, params.registrationNo);
-      return payments.view(user, r, query.returned === '1' && r.user_id === user.id);
+      return payments.view(r, query.returned === '1' && r.user_id === user.id);
     },
   );
   api.define(

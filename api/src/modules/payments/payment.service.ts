@@ -1,6 +1,5 @@
 import type { Knex } from 'knex';
 import type { Db } from '../../db/knex';
-import type { CurrentUser } from '../../contracts/auth';
 import type { PaymentView } from '../../contracts/payments';
 import { conflict, DomainError } from '../../http/errors';
 import { EngineError, type EngineClient } from '../../engine/engine-client';
@@ -352,12 +351,11 @@ export class PaymentService {
   // --- the candidate ---
 
   /** The order of the candidate's registration as they see it (M16); a return from the cashier asks the platform. */
-  async view(user: CurrentUser, r: RegistrationDetailRow, afterReturn = false): Promise<PaymentView> {
+  async view(r: RegistrationDetailRow, afterReturn = false): Promise<PaymentView> {
     if (afterReturn && r.status === 'approved') await this.reconcileOrder(r.registration_no, 'return').catch(() => 'none');
     const order = await this.db<PaymentOrderRow>('payment_orders').where({ registration_id: r.id }).orderBy('id', 'desc').first();
     const receipt = order ? await this.db('e_receipts').where({ payment_order_id: order.id }).first<{ receipt_no: string; check_code: string; issued_at: Date; verify_url: string } | undefined>('receipt_no', 'check_code', 'issued_at', 'verify_url') : undefined;
     const refund = order ? await this.db('payment_refunds').where({ payment_order_id: order.id }).orderBy('id', 'desc').first<{ status: string; reason: string; refunded_at: Date | null } | undefined>('status', 'reason', 'refunded_at') : undefined;
-    void user;
     return {
       orderNo: order?.merchant_order_no ?? null,
       amountFen: order?.amount_fen ?? r.fee_total_fen ?? 0,
