@@ -9,6 +9,12 @@ import { EXAM_REGISTRATION_PROCESS } from '../registration/registration.service'
 
 const REVIEW_TASK = 'Task_QualificationReview';
 
+/** Checks and records around a review decision (U6: 委派, 加签, 经办); see TaskActionService. */
+export interface CompletionGuard {
+  beforeComplete(user: CurrentUser, task: EngineTask): Promise<void>;
+  afterComplete(user: CurrentUser, task: EngineTask, outcome: string): Promise<void>;
+}
+
 const messages = {
   taskGone: '该待办已被处理或不存在',
   claimedByOther: '该待办已被其他人认领',
@@ -22,6 +28,7 @@ export class ReviewTaskService {
     private readonly engine: EngineClient,
     private readonly registrations: RegistrationRepository,
     private readonly scope: DataScope,
+    private readonly guard?: CompletionGuard,
   ) {}
 
   /** My tasks plus my groups' unclaimed ones: one engine query, one database query. */
@@ -96,6 +103,7 @@ export class ReviewTaskService {
   async complete(user: CurrentUser, taskId: string, input: CompleteReviewRequest): Promise<void> {
     const task = await this.loadTask(taskId);
     if (task.assignee !== user.username) throw new DomainError(403, 'NOT_ASSIGNEE', messages.notAssignee);
+    await this.guard?.beforeComplete(user, task);
     await this.engine.complete(taskId, {
       reviewDecision: input.decision,
       reviewComment: input.comment ?? null,
@@ -103,5 +111,6 @@ export class ReviewTaskService {
       reviewerUsername: user.username,
       reviewerName: user.displayName,
     });
+    await this.guard?.afterComplete(user, task, input.decision);
   }
 }

@@ -1,0 +1,182 @@
+import type { Knex } from 'knex';
+import type { Db } from '../../db/knex';
+import type { RegistrationDetailRow, RegistrationRepository } from '../registration/registration.repository';
+
+/** A registration of an inbox page with the task badges of that page (one query). */
+export type InboxCaseRow = RegistrationDetailRow & {
+  urge_count: number;
+  pending_cosigners: string[];
+};
+
+export type HandledRow = InboxCaseRow & { task_id: string; task_definition_key: string; handled_at: Date };
+export type CcRow = InboxCaseRow & { task_id: string; sent_by: string; note: string | null; cc_at: Date };
+
+export interface InboxFilterRow {
+  id: number;
+  name: string;
+  query: unknown;
+}
+
+const likeEscape = (s: string): string => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** Inbox data kept by the application beside the engine: saved filters, 抄送, 催办, 加签, 经办. */
+export class InboxRepository {
+  constructor(
+    private readonly db: Db,
+    private readonly registrations: RegistrationRepository,
+  ) {}
+
+  private caseQuery(taskIds: string[]) {
+    const ids = taskIds.length ? taskIds : ['-'];
+    const marks = ids.map(() => '?').join(', ');
+    return this.db('registrations as r')
+      .join('exams as e', 'e.id', 'r.exam_id')
+      .join('majors as m', 'm.code', 'r.major_code')
+      .select(
+        'r.*',
+        'e.name as exam_name',
+        'e.code as exam_code',
+        'e.year as exam_year',
+        'm.name as major_name',
+        this.db.raw(`(select count(*)::int from task_urges u where u.process_instance_id = r.process_instance_id and u.task_id in (${marks})) as urge_count`, ids),
+        this.db.raw(
+          `(select coalesce(json_agg(c.username order by c.id), '[]'::json) from task_cosigners c where c.process_instance_id = r.process_instance_id and c.approved_at is null and c.task_id in (${marks})) as pending_cosigners`,
+          ids,
+        ),
+      );
+  }
+
+  private search(q: Knex.QueryBuilder, text: string | undefined): Knex.QueryBuilder {
+    if (!text) return q;
+    return q.where((w) => w.where('r.registration_no', text).orWhereILike('r.full_name', `%${likeEscape(text)}%`));
+  }
+
+  /** The registrations of a page of tasks, with that page's urges and pending co-signers. */
+  async casesOfTasks(tasks: Array<{ id: string; processInstanceId: string }>): Promise<InboxCaseRow[]> {
+    if (tasks.length === 0) return [];
+    const rows = await this.caseQuery(tasks.map((t) => t.id)).whereIn('r.process_instance_id', [...new Set(tasks.map((t) => t.processInstanceId))]);
+    return this.registrations.openRows(rows as InboxCaseRow[]);
+  }
+
+  /** Business keys of cases matching a search (registration number exactly, candidate name in part). */
+  async searchBusinessKeys(text: string, limit = 500): Promise<string[]> {
+    const rows = await this.search(this.db('registrations as r').whereNotNull('r.process_instance_id'), text).limit(limit).select('r.registration_no');
+    return rows.map((r: { registration_no: string }) => r.registration_no);
+  }
+
+  /** 我经办的案件: my latest completed task per case, newest first. */
+  async handledCases(username: string, text: string | undefined, order: 'asc' | 'desc', offset: number, limit: number): Promise<HandledRow[]> {
+    const latest = this.db('task_handled')
+      .distinctOn('process_instance_id')
+      .where({ username })
+      .whereNull('withdrawn_at')
+      .orderBy([{ column: 'process_instance_id' }, { column: 'handled_at', order: 'desc' }])
+      .select('process_instance_id', 'task_id', 'task_definition_key', 'handled_at')
+      .as('h');
+    const q = this.caseQuery([])
+      .join(latest, 'h.process_instance_id', 'r.process_instance_id')
+      .select('h.task_id', 'h.task_definition_key', 'h.handled_at')
+      .orderBy('h.handled_at', order)
+      .offset(offset)
+      .limit(limit);
+    return this.registrations.openRows((await this.search(q, text)) as HandledRow[]);
+  }
+
+  /** 抄送 to me, newest first, with the co-signatures still expected from me. */
+  async ccCases(username: string, text: string | undefined, order: 'asc' | 'desc', offset: number, limit: number): Promise<CcRow[]> {
+    const q = this.db('registrations as r')
+      .join('exams as e', 'e.id', 'r.exam_id')
+      .join('majors as m', 'm.code', 'r.major_code')
+      .join('task_cc as cc', 'cc.process_instance_id', 'r.process_instance_id')
+      .where('cc.recipient', username)
+      .select(
+        'r.*',
+        'e.name as exam_name',
+        'e.code as exam_code',
+        'e.year as exam_year',
+        'm.name as major_name',
+        'cc.task_id',
+        'cc.sent_by',
+        'cc.note',
+        'cc.created_at as cc_at',
+        this.db.raw('(select count(*)::int from task_urges u where u.task_id = cc.task_id) as urge_count'),
+        this.db.raw(
+          `(select coalesce(json_agg(c.username order by c.id), '[]'::json) from task_cosigners c where c.task_id = cc.task_id and c.approved_at is null) as pending_cosigners`,
+        ),
+      )
+      .orderBy('cc.created_at', order)
+      .offset(offset)
+      .limit(limit);
+    return this.registrations.openRows((await this.search(q, text)) as CcRow[]);
+  }
+
+  async recordHandled(row: { taskId: string; processInstanceId: string; taskDefinitionKey: string; username: string; outcome: string }): Promise<void> {
+    await this.db('task_handled')
+      .insert({ task_id: row.taskId, process_instance_id: row.processInstanceId, task_definition_key: row.taskDefinitionKey, username: row.username, outcome: row.outcome })
+      .onConflict('task_id')
+      .ignore();
+  }
+
+  handledTask(taskId: string): Promise<{ task_id: string; process_instance_id: string; username: string; outcome: string; handled_at: Date; withdrawn_at: Date | null } | undefined> {
+    return this.db('task_handled').where({ task_id: taskId }).first();
+  }
+
+  async markWithdrawn(taskId: string): Promise<void> {
+    await this.db('task_handled').where({ task_id: taskId }).update({ withdrawn_at: this.db.fn.now() });
+  }
+
+  async addCc(taskId: string, processInstanceId: string, recipients: string[], sentBy: string, note: string | null): Promise<void> {
+    await this.db('task_cc')
+      .insert(recipients.map((recipient) => ({ task_id: taskId, process_instance_id: processInstanceId, recipient, sent_by: sentBy, note })))
+      .onConflict(['task_id', 'recipient'])
+      .merge(['note', 'sent_by']);
+  }
+
+  async addUrge(taskId: string, processInstanceId: string, urgedBy: string, notified: string, note: string | null): Promise<void> {
+    await this.db('task_urges').insert({ task_id: taskId, process_instance_id: processInstanceId, urged_by: urgedBy, notified, note });
+  }
+
+  urges(taskId: string): Promise<Array<{ urged_by: string; notified: string; note: string | null; created_at: Date }>> {
+    return this.db('task_urges').where({ task_id: taskId }).orderBy('id').select('urged_by', 'notified', 'note', 'created_at');
+  }
+
+  /** Adds a co-signer; false when they were already added. */
+  async addCosigner(taskId: string, processInstanceId: string, username: string, addedBy: string): Promise<boolean> {
+    const rows = await this.db('task_cosigners')
+      .insert({ task_id: taskId, process_instance_id: processInstanceId, username, added_by: addedBy })
+      .onConflict(['task_id', 'username'])
+      .ignore()
+      .returning('id');
+    return rows.length > 0;
+  }
+
+  cosigners(taskId: string): Promise<Array<{ username: string; added_by: string; comment: string | null; approved_at: Date | null }>> {
+    return this.db('task_cosigners').where({ task_id: taskId }).orderBy('id').select('username', 'added_by', 'comment', 'approved_at');
+  }
+
+  /** Records a co-signer's approval; false when they are not a pending co-signer of the task. */
+  async approveCosign(taskId: string, username: string, comment: string): Promise<boolean> {
+    const n = await this.db('task_cosigners').where({ task_id: taskId, username }).whereNull('approved_at').update({ comment, approved_at: this.db.fn.now() });
+    return n > 0;
+  }
+
+  async filters(userId: number): Promise<InboxFilterRow[]> {
+    const rows: Array<{ id: string | number; name: string; query: unknown }> = await this.db('inbox_filters').where({ user_id: userId }).orderBy('id').select('id', 'name', 'query');
+    return rows.map((r) => ({ ...r, id: Number(r.id) }));
+  }
+
+  /** Saves (or overwrites, by name) a filter of the user. */
+  async saveFilter(userId: number, name: string, query: object): Promise<InboxFilterRow> {
+    const [row] = await this.db('inbox_filters')
+      .insert({ user_id: userId, name, query: JSON.stringify(query) })
+      .onConflict(['user_id', 'name'])
+      .merge(['query'])
+      .returning(['id', 'name', 'query']);
+    const saved = row as { id: string | number; name: string; query: unknown };
+    return { ...saved, id: Number(saved.id) };
+  }
+
+  async deleteFilter(userId: number, id: number): Promise<boolean> {
+    return (await this.db('inbox_filters').where({ user_id: userId, id }).delete()) > 0;
+  }
+}

@@ -1,0 +1,424 @@
+import type { CurrentUser } from '../../contracts/auth';
+import type {
+  InboxQuery,
+  InboxTask,
+  SavedInboxFilter,
+  SaveInboxFilterRequest,
+  TaskCcRequest,
+  TaskComment,
+  TaskCosigner,
+  TaskDatesRequest,
+} from '../../contracts/task';
+import { savedInboxFilter } from '../../contracts/task';
+import type { Db } from '../../db/knex';
+import type { DataScope } from '../../auth/data-scope';
+import type { UserRepository } from '../../auth/user.repository';
+import { EngineError, type EngineActivityInstance, type EngineClient, type EngineTask, type HistoricTask } from '../../engine/engine-client';
+import { DomainError, conflict, forbidden, notFound, validationError } from '../../http/errors';
+import { maskName } from '../registration/id-number';
+import type { RegistrationRepository } from '../registration/registration.repository';
+import { EXAM_REGISTRATION_PROCESS } from '../registration/registration.service';
+import type { InboxCaseRow, InboxRepository } from './inbox.repository';
+
+export const REVIEW_TASK = 'Task_QualificationReview';
+const CORRECTION_TASK = 'Task_CandidateCorrection';
+/** Steps after a review decision during which its reviewer may still take it back (撤回). */
+const WITHDRAWABLE_STEPS = new Set([CORRECTION_TASK, 'Task_RecordReviewOutcome', 'Notify_Returned']);
+const STEP_NAMES: Record<string, string> = { [REVIEW_TASK]: '资格审核', [CORRECTION_TASK]: '考生修改报名信息' };
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+const messages = {
+  taskGone: '该待办已被处理或不存在',
+  notYourGroup: '该待办不属于您的岗位',
+  notAssignee: '请先认领该待办再办理',
+  notColleague: '该同事不属于本待办的审核岗位',
+  notSelf: '不能选择自己',
+  delegated: '委派中的待办须由受托人办理后交回，再由委派人提交结论',
+  notDelegate: '该待办不是委派给您的',
+  cosignPending: (names: string[]) => `尚有加签人未签署意见：${names.join('、')}`,
+  alreadyCosigner: '该同事已是本待办的加签人',
+  notCosigner: '您不是该待办的加签人，或已签署意见',
+  noPrevious: '本环节之前没有可退回的人工环节；如需考生修改，请选择“退回考生修改”结论',
+  nothingToWithdraw: '没有可撤回的办理记录',
+  alreadyWithdrawn: '该办理已撤回',
+  tooLate: '下一环节已开始办理或案件已办结，不能撤回',
+  filterGone: '该筛选不存在',
+};
+
+/** SLA colour of a row: red once the due date passed, orange within the last day. */
+export function slaOf(due: string | null | undefined, at: Date = new Date()): 'overdue' | 'due-soon' | 'ok' {
+  if (!due) return 'ok';
+  const left = new Date(due).getTime() - at.getTime();
+  if (left < 0) return 'overdue';
+  return left < DAY_MS ? 'due-soon' : 'ok';
+}
+
+/** The engine's date format (`yyyy-MM-dd'T'HH:mm:ss.SSSZ`). */
+const engineDate = (iso: string | null | undefined): string | null | undefined =>
+  iso === undefined ? undefined : iso === null ? null : new Date(iso).toISOString().replace('Z', '+0000');
+
+/** Engine comments are written by the engine's service user: the author travels in the message. */
+const COMMENT_SEP = '::';
+
+function leaves(node: EngineActivityInstance): EngineActivityInstance[] {
+  return node.childActivityInstances.length === 0 ? [node] : node.childActivityInstances.flatMap(leaves);
+}
+
+/**
+ * Role inboxes (U5) and the task actions reviewers expect (U6): tabs 待办 / 已办 / 经办 / 抄送 with
+ * search, sort and SLA, each page one engine query plus one database query; 转办, 委派, 退回, 撤回,
+ * 催办, 加签, 抄送, comments and dates on qualification-review tasks, within the reviewer's data scope.
+ */
+export class TaskActionService {
+  constructor(
+    private readonly engine: EngineClient,
+    private readonly registrations: RegistrationRepository,
+    private readonly scope: DataScope,
+    private readonly repo: InboxRepository,
+    private readonly users: UserRepository,
+    private readonly db: Db,
+  ) {}
+
+  // ---- inbox (U5) ----
+
+  async list(user: CurrentUser, query: InboxQuery): Promise<InboxTask[]> {
+    const { tab, page, pageSize } = query;
+    const keys = query.q ? await this.repo.searchBusinessKeys(query.q) : undefined;
+    if (keys && keys.length === 0) return [];
+    const first = page * pageSize;
+    if (tab === 'todo') {
+      const tasks = await this.engine.queryTasks(
+        {
+          processDefinitionKey: EXAM_REGISTRATION_PROCESS,
+          assigneeOrCandidateGroups: { assignee: user.username, groups: await this.scope.engineGroups(user) },
+          ...(keys ? { processInstanceBusinessKeyIn: keys } : {}),
+          sorting: [{ sortBy: query.sort === 'due' ? 'dueDate' : 'created', sortOrder: query.order }],
+        },
+        first,
+        pageSize,
+      );
+      const rows = await this.repo.casesOfTasks(tasks);
+      const byInstance = new Map(rows.map((r) => [r.process_instance_id, r]));
+      const now = new Date();
+      return tasks.flatMap((t) => {
+        const r = byInstance.get(t.processInstanceId);
+        return r ? [{ ...this.caseFields(r), ...this.taskFields(t), sla: slaOf(t.due, now) }] : [];
+      });
+    }
+    if (tab === 'done') {
+      const tasks = await this.engine.queryHistoricTasks(
+        {
+          taskAssignee: user.username,
+          finished: true,
+          taskDeleteReason: 'completed',
+          processDefinitionKey: EXAM_REGISTRATION_PROCESS,
+          ...(keys ? { processInstanceBusinessKeyIn: keys } : {}),
+        },
+        [{ sortBy: query.sort === 'due' ? 'dueDate' : 'endTime', sortOrder: query.order }],
+        first,
+        pageSize,
+      );
+      const withInstance = tasks.filter((t): t is HistoricTask & { processInstanceId: string } => !!t.processInstanceId);
+      const rows = await this.repo.casesOfTasks(withInstance.map((t) => ({ id: t.id, processInstanceId: t.processInstanceId })));
+      const byInstance = new Map(rows.map((r) => [r.process_instance_id, r]));
+      return withInstance.flatMap((t) => {
+        const r = byInstance.get(t.processInstanceId);
+        if (!r) return [];
+        const late = t.due && t.endTime && new Date(t.endTime) > new Date(t.due);
+        return [
+          {
+            ...this.caseFields(r),
+            id: t.id,
+            name: t.name ?? t.taskDefinitionKey,
+            taskDefinitionKey: t.taskDefinitionKey,
+            assignee: t.assignee,
+            created: t.startTime,
+            due: t.due ?? null,
+            completedAt: t.endTime,
+            sla: late ? ('overdue' as const) : ('ok' as const),
+          },
+        ];
+      });
+    }
+    const rows =
+      tab === 'handled'
+        ? await this.repo.handledCases(user.username, query.q, query.order === 'asc' ? 'asc' : 'desc', first, pageSize)
+        : await this.repo.ccCases(user.username, query.q, query.order === 'asc' ? 'asc' : 'desc', first, pageSize);
+    if (rows.length === 0) return [];
+    const open = await this.engine.queryTasks({ processInstanceIdIn: [...new Set(rows.map((r) => r.process_instance_id!))] }, 0, 1000);
+    const openByInstance = new Map(open.map((t) => [t.processInstanceId, t]));
+    const now = new Date();
+    return rows.map((r) => {
+      const current = openByInstance.get(r.process_instance_id!);
+      const base = {
+        ...this.caseFields(r),
+        id: r.task_id,
+        name: STEP_NAMES[current?.taskDefinitionKey ?? ''] ?? current?.name ?? '',
+        taskDefinitionKey: current?.taskDefinitionKey ?? '',
+        assignee: current?.assignee ?? null,
+        created: current?.created ?? '',
+        due: current?.due ?? null,
+        currentStep: current ? (current.name ?? current.taskDefinitionKey) : null,
+        sla: slaOf(current?.due, now),
+      };
+      if ('handled_at' in r) return { ...base, name: STEP_NAMES[r.task_definition_key] ?? r.task_definition_key, taskDefinitionKey: r.task_definition_key, completedAt: new Date(r.handled_at).toISOString() };
+      return { ...base, ccBy: r.sent_by, ccNote: r.note };
+    });
+  }
+
+  private caseFields(r: InboxCaseRow) {
+    return {
+      businessKey: r.registration_no,
+      processInstanceId: r.process_instance_id ?? undefined,
+      candidateNameMasked: maskName(r.full_name),
+      examName: r.exam_name,
+      levelCode: r.level_code,
+      majorName: r.major_name,
+      precheckPassed: r.precheck_passed,
+      precheckMessage: r.precheck_message,
+      urgeCount: Number(r.urge_count ?? 0),
+      pendingCosigners: r.pending_cosigners ?? [],
+    };
+  }
+
+  private taskFields(t: EngineTask) {
+    return {
+      id: t.id,
+      name: t.name ?? t.taskDefinitionKey,
+      taskDefinitionKey: t.taskDefinitionKey,
+      assignee: t.assignee,
+      owner: t.owner ?? null,
+      delegationState: t.delegationState ?? null,
+      created: t.created,
+      due: t.due,
+      followUp: t.followUp ?? null,
+    };
+  }
+
+  // ---- saved filters ----
+
+  async filters(user: CurrentUser): Promise<SavedInboxFilter[]> {
+    return (await this.repo.filters(user.id)).flatMap((f) => {
+      const parsed = savedInboxFilter.safeParse(f);
+      return parsed.success ? [parsed.data] : [];
+    });
+  }
+
+  async saveFilter(user: CurrentUser, input: SaveInboxFilterRequest): Promise<SavedInboxFilter> {
+    return savedInboxFilter.parse(await this.repo.saveFilter(user.id, input.name, input.query));
+  }
+
+  async deleteFilter(user: CurrentUser, id: number): Promise<void> {
+    if (!(await this.repo.deleteFilter(user.id, id))) throw notFound(messages.filterGone);
+  }
+
+  // ---- access ----
+
+  private async loadTask(taskId: string): Promise<EngineTask> {
+    try {
+      const task = await this.engine.getTask(taskId);
+      if (task.taskDefinitionKey !== REVIEW_TASK) throw notFound(messages.taskGone);
+      return task;
+    } catch (err) {
+      if (err instanceof EngineError && err.status === 404) throw notFound(messages.taskGone);
+      throw err;
+    }
+  }
+
+  /** The task, when it is a review task of one of the user's groups (or theirs); its groups. */
+  private async access(user: CurrentUser, taskId: string): Promise<{ task: EngineTask; groups: string[] }> {
+    const task = await this.loadTask(taskId);
+    const groups = await this.engine.candidateGroups(taskId);
+    const mine = await this.scope.engineGroups(user);
+    if (!groups.some((g) => mine.includes(g))) throw forbidden(messages.notYourGroup);
+    return { task, groups };
+  }
+
+  private async asAssignee(user: CurrentUser, taskId: string): Promise<{ task: EngineTask; groups: string[] }> {
+    const found = await this.access(user, taskId);
+    if (found.task.assignee !== user.username) throw new DomainError(403, 'NOT_ASSIGNEE', messages.notAssignee);
+    return found;
+  }
+
+  /** A colleague who may take part in the task: an enabled reviewer of one of its groups, not the caller. */
+  private async colleague(user: CurrentUser, username: string, groups: string[], field: string): Promise<string> {
+    if (username === user.username) throw validationError([{ field, message: messages.notSelf }]);
+    const row = await this.users.findByUsername(username);
+    if (!row || !row.enabled || row.kind !== 'staff') throw validationError([{ field, message: messages.notColleague }]);
+    const { roles } = await this.users.rolesAndPermissions(row.id);
+    const theirs = roles.includes('exam-reviewer') ? await this.scope.engineGroups({ ...user, id: row.id, username: row.username, roles }) : [];
+    if (!groups.some((g) => theirs.includes(g))) throw validationError([{ field, message: messages.notColleague }]);
+    return row.username;
+  }
+
+  // ---- actions (U6) ----
+
+  /** 转办: the assignee hands the task to a colleague of its group. */
+  async assign(user: CurrentUser, taskId: string, username: string): Promise<void> {
+    const { task, groups } = await this.asAssignee(user, taskId);
+    if (task.delegationState === 'PENDING') throw conflict('TASK_DELEGATED', messages.delegated);
+    await this.engine.setAssignee(taskId, await this.colleague(user, username, groups, 'username'));
+  }
+
+  /** 委派: a colleague works on the task and hands it back (resolve); the owner completes it. */
+  async delegate(user: CurrentUser, taskId: string, username: string): Promise<void> {
+    const { task, groups } = await this.asAssignee(user, taskId);
+    if (task.delegationState === 'PENDING') throw conflict('TASK_DELEGATED', messages.delegated);
+    await this.engine.delegate(taskId, await this.colleague(user, username, groups, 'username'));
+  }
+
+  /** The delegate hands the task back to its owner, with an opinion. */
+  async resolve(user: CurrentUser, taskId: string, comment: string | undefined): Promise<void> {
+    const { task } = await this.access(user, taskId);
+    if (task.assignee !== user.username || task.delegationState !== 'PENDING') throw conflict('NOT_DELEGATE', messages.notDelegate);
+    if (comment) await this.engine.createComment(taskId, `${user.username}${COMMENT_SEP}【委派意见】${comment}`, task.processInstanceId);
+    await this.engine.resolve(taskId);
+  }
+
+  /** Checks before a review decision is submitted: no pending delegation, every co-signer has signed. */
+  async beforeComplete(user: CurrentUser, task: EngineTask): Promise<void> {
+    if (task.delegationState === 'PENDING') throw conflict('TASK_DELEGATED', messages.delegated);
+    const pending = (await this.repo.cosigners(task.id)).filter((c) => !c.approved_at).map((c) => c.username);
+    if (pending.length) throw conflict('COSIGN_PENDING', messages.cosignPending(pending));
+  }
+
+  /** Remembers who completed the task (经办, 撤回). */
+  async afterComplete(user: CurrentUser, task: EngineTask, outcome: string): Promise<void> {
+    await this.repo.recordHandled({ taskId: task.id, processInstanceId: task.processInstanceId, taskDefinitionKey: task.taskDefinitionKey, username: user.username, outcome });
+  }
+
+  /** 退回 to the previous user step of the case (process-instance modification). */
+  async returnToPrevious(user: CurrentUser, taskId: string, comment: string): Promise<{ returnedTo: string }> {
+    const { task } = await this.asAssignee(user, taskId);
+    if (task.delegationState === 'PENDING') throw conflict('TASK_DELEGATED', messages.delegated);
+    const history = await this.engine.historicTasks(task.processInstanceId);
+    const current = history.find((h) => h.id === task.id);
+    const previous = history
+      .filter((h) => h.id !== task.id && h.taskDefinitionKey !== task.taskDefinitionKey && h.deleteReason === 'completed' && h.endTime && h.endTime <= task.created)
+      .at(-1);
+    if (!previous || !current?.activityInstanceId) throw conflict('NO_PREVIOUS_STEP', messages.noPrevious);
+    if (previous.taskDefinitionKey === CORRECTION_TASK) {
+      const registrationNo = await this.businessKeyOf(task.processInstanceId);
+      await this.db.transaction(async (trx) => {
+        const row = await this.registrations.findForUpdate(trx, registrationNo);
+        if (!row) throw notFound(messages.taskGone);
+        await this.registrations.transition(trx, registrationNo, ['under-review'], { status: 'returned', review_comment: comment, reviewed_by: user.username, reviewed_at: new Date() });
+        await this.registrations.addEvent(trx, row.id, { kind: 'review-returned', title: '资格审核：退回上一环节', detail: comment, actor: user.displayName, idempotencyKey: `return-previous:${task.id}` });
+      });
+    }
+    await this.engine.createComment(taskId, `${user.username}${COMMENT_SEP}【退回】${comment}`, task.processInstanceId);
+    await this.engine.modifyProcessInstance(
+      task.processInstanceId,
+      [
+        { type: 'startBeforeActivity', activityId: previous.taskDefinitionKey },
+        { type: 'cancel', activityInstanceId: current.activityInstanceId },
+      ],
+      `退回 by ${user.username}`,
+    );
+    return { returnedTo: STEP_NAMES[previous.taskDefinitionKey] ?? previous.name ?? previous.taskDefinitionKey };
+  }
+
+  private async businessKeyOf(processInstanceId: string): Promise<string> {
+    const instance = await this.engine.processInstance(processInstanceId);
+    if (!instance.businessKey) throw notFound(messages.taskGone);
+    return instance.businessKey;
+  }
+
+  /** 撤回: the reviewer takes back a decision while the next step has not been acted on. */
+  async withdraw(user: CurrentUser, taskId: string): Promise<{ taskId: string | null }> {
+    const handled = await this.repo.handledTask(taskId);
+    if (!handled || handled.username !== user.username) throw notFound(messages.nothingToWithdraw);
+    if (handled.withdrawn_at) throw conflict('ALREADY_WITHDRAWN', messages.alreadyWithdrawn);
+    let tree: EngineActivityInstance;
+    try {
+      tree = await this.engine.activityInstances(handled.process_instance_id);
+    } catch (err) {
+      if (err instanceof EngineError && (err.status === 404 || err.status === 500)) throw conflict('WITHDRAW_TOO_LATE', messages.tooLate);
+      throw err;
+    }
+    const active = leaves(tree).filter((a) => a.id !== tree.id);
+    if (active.length === 0 || !active.every((a) => WITHDRAWABLE_STEPS.has(a.activityId))) throw conflict('WITHDRAW_TOO_LATE', messages.tooLate);
+    const registrationNo = await this.businessKeyOf(handled.process_instance_id);
+    await this.engine.modifyProcessInstance(
+      handled.process_instance_id,
+      [{ type: 'startBeforeActivity', activityId: REVIEW_TASK }, ...active.map((a) => ({ type: 'cancel' as const, activityInstanceId: a.id }))],
+      `撤回 by ${user.username}`,
+    );
+    await this.repo.markWithdrawn(taskId);
+    await this.db.transaction(async (trx) => {
+      const row = await this.registrations.findForUpdate(trx, registrationNo);
+      if (!row) return;
+      await this.registrations.transition(trx, registrationNo, ['returned', 'under-review'], { status: 'under-review', review_comment: null, reviewed_by: null, reviewed_at: null, return_items: null });
+      await this.registrations.addEvent(trx, row.id, { kind: 'review-withdrawn', title: '审核员撤回审核结论，重新审核', actor: user.displayName, idempotencyKey: `withdraw:${taskId}` });
+    });
+    // The new review task goes straight back to the reviewer who withdrew.
+    const [again] = await this.engine.queryTasks({ processInstanceIdIn: [handled.process_instance_id], taskDefinitionKey: REVIEW_TASK }, 0, 1);
+    if (again) await this.engine.claim(again.id, user.username);
+    return { taskId: again?.id ?? null };
+  }
+
+  /** 催办: records the urge and tells the assignee (or the group of an unclaimed task). */
+  async urge(user: CurrentUser, taskId: string, note: string | undefined): Promise<{ notified: string }> {
+    const { task, groups } = await this.access(user, taskId);
+    const notified = task.assignee ?? groups.join(',');
+    await this.repo.addUrge(taskId, task.processInstanceId, user.username, notified, note ?? null);
+    return { notified };
+  }
+
+  /** 抄送 to colleagues of the task's group; they see it in their 抄送 tab. */
+  async cc(user: CurrentUser, taskId: string, input: TaskCcRequest): Promise<void> {
+    const { task, groups } = await this.access(user, taskId);
+    const recipients: string[] = [];
+    for (const [i, name] of input.usernames.entries()) recipients.push(await this.colleague(user, name, groups, `usernames.${i}`));
+    await this.repo.addCc(taskId, task.processInstanceId, [...new Set(recipients)], user.username, input.note ?? null);
+  }
+
+  /** 加签: the assignee requires a colleague's approval before the task can be completed. */
+  async addCosigner(user: CurrentUser, taskId: string, username: string): Promise<void> {
+    const { task, groups } = await this.asAssignee(user, taskId);
+    const colleague = await this.colleague(user, username, groups, 'username');
+    if (!(await this.repo.addCosigner(taskId, task.processInstanceId, colleague, user.username))) throw conflict('ALREADY_COSIGNER', messages.alreadyCosigner, 'username');
+    await this.repo.addCc(taskId, task.processInstanceId, [colleague], user.username, '加签：请签署意见');
+  }
+
+  /** A co-signer gives their approval opinion. */
+  async cosign(user: CurrentUser, taskId: string, comment: string): Promise<void> {
+    const { task } = await this.access(user, taskId);
+    if (!(await this.repo.approveCosign(taskId, user.username, comment))) throw conflict('NOT_COSIGNER', messages.notCosigner);
+    await this.engine.createComment(taskId, `${user.username}${COMMENT_SEP}【加签意见】${comment}`, task.processInstanceId);
+  }
+
+  async cosigners(user: CurrentUser, taskId: string): Promise<TaskCosigner[]> {
+    await this.access(user, taskId);
+    return (await this.repo.cosigners(taskId)).map((c) => ({
+      username: c.username,
+      addedBy: c.added_by,
+      comment: c.comment,
+      approvedAt: c.approved_at ? new Date(c.approved_at).toISOString() : null,
+    }));
+  }
+
+  async addComment(user: CurrentUser, taskId: string, message: string): Promise<TaskComment> {
+    const { task } = await this.access(user, taskId);
+    return this.toComment(await this.engine.createComment(taskId, `${user.username}${COMMENT_SEP}${message}`, task.processInstanceId));
+  }
+
+  async comments(user: CurrentUser, taskId: string): Promise<TaskComment[]> {
+    await this.access(user, taskId);
+    return (await this.engine.comments(taskId)).map((c) => this.toComment(c));
+  }
+
+  private toComment(c: { id: string; userId: string | null; time: string; message: string }): TaskComment {
+    const at = c.message.indexOf(COMMENT_SEP);
+    return at > 0 ? { id: c.id, userId: c.message.slice(0, at), time: c.time, message: c.message.slice(at + COMMENT_SEP.length) } : c;
+  }
+
+  /** 办理期限 and 跟进日期. */
+  async setDates(user: CurrentUser, taskId: string, input: TaskDatesRequest): Promise<void> {
+    const { task } = await this.asAssignee(user, taskId);
+    const changes: { due?: string | null; followUp?: string | null } = {};
+    if (input.due !== undefined) changes.due = engineDate(input.due);
+    if (input.followUp !== undefined) changes.followUp = engineDate(input.followUp);
+    await this.engine.updateTask(task, changes);
+  }
+}
