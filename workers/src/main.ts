@@ -37,6 +37,7 @@ const workers = startWorkers({
   enginePassword: config.engine.password,
   workerId: config.workerId,
   log,
+  autoAssignEveryMs: 60_000,
 });
 
 let stopping = false;

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import type { InboxTask } from '../../../../api/src/contracts/task';
+import { canBulkApprove } from './bulk-approve';
+
+const task = (over: Partial<InboxTask>): InboxTask => ({
+  id: '00000000-0000-0000-0000-000000000001',
+  name: '资格审核',
+  taskDefinitionKey: 'Task_QualificationReview',
+  businessKey: 'BM2026000001',
+  assignee: null,
+  created: '2026-11-28T00:00:00Z',
+  due: null,
+  candidateNameMasked: '张*',
+  examName: '考试',
+  levelCode: 'full',
+  majorName: '化工安全',
+  precheckPassed: true,
+  precheckMessage: null,
+  ...over,
+});
+
+describe('bulk approve selection (U7)', () => {
+  it('U7 offers only rows whose automatic checks passed and that are free or mine', () => {
+    expect(canBulkApprove(task({}), 'reviewer1')).toBe(true);
+    expect(canBulkApprove(task({ assignee: 'reviewer1' }), 'reviewer1')).toBe(true);
+    expect(canBulkApprove(task({ assignee: 'reviewer2' }), 'reviewer1')).toBe(false);
+    expect(canBulkApprove(task({ precheckPassed: false }), 'reviewer1')).toBe(false);
+    expect(canBulkApprove(task({ precheckPassed: null }), 'reviewer1')).toBe(false);
+  });
+});

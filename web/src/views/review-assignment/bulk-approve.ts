@@ -1,0 +1,9 @@
+import type { InboxTask } from '../../../../api/src/contracts/task';
+
+/**
+ * Rows the console offers for 批量通过: the automatic pre-check passed and the task is free or the
+ * user's own. The API checks again (review reason, sample, scope) and says why it refuses a task.
+ */
+export function canBulkApprove(task: InboxTask, username: string | undefined): boolean {
+  return task.precheckPassed === true && (task.assignee === null || task.assignee === username);
+}
