@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
 /**
- * Form keys a user task may name (U2 contract check): console views registered for task forms.
- * Forms designed in the console (form-js) are added later; until then only these keys pass.
+ * Form keys a user task may name (U2 contract check): console views registered for task forms, and
+ * `form:<key>` for a form designed in the console with form-js (U3) that is stored.
  */
 export const TASK_FORM_VIEWS = {
   'app:registration-review': '资格审核',
@@ -11,7 +11,9 @@ export const TASK_FORM_VIEWS = {
 } as const;
 export type TaskFormKey = keyof typeof TASK_FORM_VIEWS;
 
-export function isKnownFormKey(key: string): key is TaskFormKey {
+/** `storedForms`: keys of the form-js forms stored in the console (without the `form:` prefix). */
+export function isKnownFormKey(key: string, storedForms: ReadonlySet<string> = new Set()): boolean {
+  if (key.startsWith('form:')) return storedForms.has(key.slice('form:'.length));
   return Object.hasOwn(TASK_FORM_VIEWS, key);
 }
 

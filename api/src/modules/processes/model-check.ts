@@ -107,10 +107,15 @@ export function executableProcesses(definitions: ModdleElement): ModdleElement[]
  * system: every external-task topic has a worker, every form key a console view.
  */
 export class ModelChecker {
-  constructor(private readonly topics: readonly string[] = HANDLED_TOPICS) {}
+  constructor(
+    private readonly topics: readonly string[] = HANDLED_TOPICS,
+    /** Keys of the form-js forms designed in the console (U3); a user task names one as `form:<key>`. */
+    private readonly storedForms: () => Promise<ReadonlySet<string>> = async () => new Set(),
+  ) {}
 
   async check(xml: string): Promise<ValidationResult> {
     const definitions = await readBpmn(xml);
+    const forms = await this.storedForms();
     const elements = flowElementsOf(definitions);
     const names = new Map(elements.map((e) => [e.id ?? '', str(e.name)]));
     const problem = (p: Omit<ModelProblem, 'elementName'>): ModelProblem => ({ ...p, elementName: names.get(p.elementId) ?? null });
@@ -148,11 +153,11 @@ export class ModelChecker {
       }
     }
 
-    for (const el of elements) problems.push(...this.checkElement(el).map(problem));
+    for (const el of elements) problems.push(...this.checkElement(el, forms).map(problem));
     return { valid: !problems.some((p) => p.severity === 'error'), processKey, problems };
   }
 
-  private checkElement(el: ModdleElement): Array<Omit<ModelProblem, 'elementName'>> {
+  private checkElement(el: ModdleElement, forms: ReadonlySet<string>): Array<Omit<ModelProblem, 'elementName'>> {
     const id = el.id ?? '';
     const out: Array<Omit<ModelProblem, 'elementName'>> = [];
     const lint = (rule: string, message: string) => out.push({ elementId: id, source: 'lint', rule, severity: 'error', message });
@@ -176,7 +181,7 @@ export class ModelChecker {
         lint('camunda-user-task-assignment', '用户任务须指定办理人、候选组或候选人');
       }
       const formKey = str(el.get('camunda:formKey'));
-      if (formKey && !isKnownFormKey(formKey)) contract('known-form-key', `表单“${formKey}”不存在，请选择已登记的表单`);
+      if (formKey && !isKnownFormKey(formKey, forms)) contract('known-form-key', `表单“${formKey}”不存在，请选择已登记的表单`);
       if (!formKey && !str(el.get('camunda:formRef'))) {
         out.push({ elementId: id, source: 'contract', rule: 'known-form-key', severity: 'warning', message: '用户任务未配置表单，办理人将看不到办理页面' });
       } else if (!formKey) contract('known-form-key', '暂不支持引用流程引擎表单（formRef），请选择已登记的表单');

@@ -1,4 +1,5 @@
 import fs from 'node:fs/promises';
+import { lineModel, type LineTask } from '../../../../tests/support/bpmn-models';
 import path from 'node:path';
 import type supertest from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,46 +17,8 @@ beforeAll(async () => {
 });
 afterAll(() => ctx.close());
 
-interface TaskSpec {
-  id: string;
-  name: string;
-  attrs: string;
-}
-const reviewTask: TaskSpec = { id: 'Task_Review', name: '审核', attrs: 'camunda:candidateGroups="exam-admin" camunda:formKey="app:generic-approval"' };
-const expertTask: TaskSpec = { id: 'Task_Expert', name: '专家评审', attrs: 'camunda:candidateGroups="exam-admin" camunda:formKey="app:generic-approval"' };
-
-/** A straight-line model start → tasks → end, with its diagram (bpmnlint wants one). */
-function lineModel(key: string, tasks: TaskSpec[], processAttrs = 'camunda:historyTimeToLive="P30D"'): string {
-  const nodes = [{ id: 'Start', tag: 'startEvent', name: '开始', attrs: '' }, ...tasks.map((t) => ({ ...t, tag: 'userTask' })), { id: 'End', tag: 'endEvent', name: '结束', attrs: '' }];
-  const flows = nodes.slice(1).map((n, i) => ({ id: `Flow_${i}`, from: nodes[i]!.id, to: n.id }));
-  const x = (i: number) => 100 + i * 180;
-  const body = nodes
-    .map((n, i) => {
-      const incoming = i > 0 ? `<bpmn:incoming>Flow_${i - 1}</bpmn:incoming>` : '';
-      const outgoing = i < nodes.length - 1 ? `<bpmn:outgoing>Flow_${i}</bpmn:outgoing>` : '';
-      return `<bpmn:${n.tag} id="${n.id}" name="${n.name}" ${n.attrs}>${incoming}${outgoing}</bpmn:${n.tag}>`;
-    })
-    .join('\n');
-  const flowXml = flows.map((f) => `<bpmn:sequenceFlow id="${f.id}" sourceRef="${f.from}" targetRef="${f.to}" />`).join('\n');
-  const shapes = nodes
-    .map((n, i) => {
-      const task = n.tag === 'userTask';
-      return `<bpmndi:BPMNShape id="${n.id}_di" bpmnElement="${n.id}"><dc:Bounds x="${x(i)}" y="${task ? 80 : 102}" width="${task ? 100 : 36}" height="${task ? 80 : 36}" /></bpmndi:BPMNShape>`;
-    })
-    .join('\n');
-  const edges = flows.map((f, i) => `<bpmndi:BPMNEdge id="${f.id}_di" bpmnElement="${f.id}"><di:waypoint x="${x(i) + 100}" y="120" /><di:waypoint x="${x(i + 1)}" y="120" /></bpmndi:BPMNEdge>`).join('\n');
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI" xmlns:dc="http://www.omg.org/spec/DD/20100524/DC" xmlns:di="http://www.omg.org/spec/DD/20100524/DI" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="Definitions_${key}" targetNamespace="http://bpmn.io/schema/bpmn">
-<bpmn:process id="${key}" name="设计器测试流程" isExecutable="true" ${processAttrs}>
-${body}
-${flowXml}
-</bpmn:process>
-<bpmndi:BPMNDiagram id="Diagram_${key}"><bpmndi:BPMNPlane id="Plane_${key}" bpmnElement="${key}">
-${shapes}
-${edges}
-</bpmndi:BPMNPlane></bpmndi:BPMNDiagram>
-</bpmn:definitions>`;
-}
+const reviewTask: LineTask = { id: 'Task_Review', name: '审核', attrs: 'camunda:candidateGroups="exam-admin" camunda:formKey="app:generic-approval"' };
+const expertTask: LineTask = { id: 'Task_Expert', name: '专家评审', attrs: 'camunda:candidateGroups="exam-admin" camunda:formKey="app:generic-approval"' };
 
 /** The shipped exam-registration model under a key of its own, so other tests' cases are not disturbed. */
 async function examRegistrationCopy(key: string): Promise<string> {
@@ -160,7 +123,7 @@ describe('process designer (U1, U2)', () => {
 
     // Versions with running-instance counts and who deployed them.
     const model = (await models()).find((m) => m.key === key);
-    expect(model).toMatchObject({ key, name: '设计器测试流程', latestVersion: 2 });
+    expect(model).toMatchObject({ key, name: '测试流程', latestVersion: 2 });
     expect(model!.versions.map((v) => [v.version, v.runningInstances, v.deployedBy, v.comment])).toEqual([
       [2, 1, 'designer', '增加专家评审'],
       [1, 0, 'designer', '初版'],
