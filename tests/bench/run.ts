@@ -2,6 +2,7 @@ import os from 'node:os';
 import { benchmarkDocumentRendering } from './document-rendering.bench';
 import { benchmarkFieldCrypto } from './crypto.bench';
 import { benchmarkPayments } from './payments.bench';
+import { benchmarkInbox } from './inbox.bench';
 
 /** `npm run bench`: every benchmark, one JSON report on stdout. Targets are checked here, never in timed tests. */
 const report = {
@@ -9,5 +10,6 @@ const report = {
   fieldCrypto: await benchmarkFieldCrypto(),
   documentRendering: await benchmarkDocumentRendering(),
   payments: await benchmarkPayments({ payments: Number(process.env.BENCH_PAYMENTS ?? 1000) }),
+  inbox: await benchmarkInbox({ tasks: Number(process.env.BENCH_INBOX_TASKS ?? 10000) }),
 };
 process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
