@@ -23,6 +23,10 @@ import * as m20261128_20 from './20261128_20_notifications';
 import * as m20261128_21 from './20261128_21_courier_delivery';
 import * as m20261128_23 from './20261128_23_payment_reconciliation';
 import * as m20261128_24 from './20261128_24_process_deployments';
+import * as m20261128_25 from './20261128_25_inbox';
+import * as m20261128_27 from './20261128_27_task_forms';
+import * as m20261128_26 from './20261128_26_review_assignment';
+import * as m20261128_28 from './20261128_28_inbox_indexes';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -58,6 +62,10 @@ const migrations: Array<[string, Migration]> = [
   ['20261128_21_courier_delivery', m20261128_21],
   ['20261128_23_payment_reconciliation', m20261128_23],
   ['20261128_24_process_deployments', m20261128_24],
+  ['20261128_25_inbox', m20261128_25],
+  ['20261128_27_task_forms', m20261128_27],
+  ['20261128_26_review_assignment', m20261128_26],
+  ['20261128_28_inbox_indexes', m20261128_28],
 ];
 
 export const migrationSource: Knex.MigrationSource<[string, Migration]> = {

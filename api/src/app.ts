@@ -46,6 +46,9 @@ import type { EReceiptPlatform } from './integrations/ereceipt/ereceipt-platform
 import { RegistrationFormRenderer } from './modules/registration/registration-form';
 import { ReviewTaskService } from './modules/tasks/review-task.service';
 import { reviewTaskRoutes } from './modules/tasks/review-task.routes';
+import { TaskActionService } from './modules/tasks/task-actions.service';
+import { InboxRepository } from './modules/tasks/inbox.repository';
+import { mountReviewAssignment } from './modules/tasks/review-assignment.routes';
 import { CaseRepository } from './modules/cases/case.repository';
 import { CaseService } from './modules/cases/case.service';
 import { OperationsService } from './modules/cases/operations.service';
@@ -54,6 +57,14 @@ import { ProcessDeploymentService } from './modules/processes/process-deployment
 import { processRoutes } from './modules/processes/process.routes';
 import { ProcessDesignerService } from './modules/processes/process-designer.service';
 import { ProcessDesignerRepository } from './modules/processes/process-designer.repository';
+import { ModelChecker } from './modules/processes/model-check';
+import { DecisionDesignerService } from './modules/processes/decision-designer.service';
+import { decisionRoutes } from './modules/processes/decision.routes';
+import { ProcessMigrationService } from './modules/processes/process-migration.service';
+import { processMigrationRoutes } from './modules/processes/process-migration.routes';
+import { TaskFormRepository } from './modules/task-forms/task-form.repository';
+import { TaskFormService } from './modules/task-forms/task-form.service';
+import { taskFormRoutes } from './modules/task-forms/task-form.routes';
 import { auditRoutes } from './modules/audit/audit.routes';
 import { signatureRoutes } from './modules/signatures/signature.routes';
 import { HealthService } from './modules/health/health.service';
@@ -160,9 +171,18 @@ export function createApp(deps: AppDeps): BpmApp {
       new PaymentReconciliationService(paymentAdmin, payments, deps.payment.platform),
     );
   }
-  reviewTaskRoutes(routes, new ReviewTaskService(engine, registrationRepo, scope));
+  const taskActions = new TaskActionService(engine, registrationRepo, scope, new InboxRepository(db, registrationRepo), users, db);
+  const reviewTasks = new ReviewTaskService(engine, registrationRepo, scope, taskActions);
+  reviewTaskRoutes(routes, reviewTasks, taskActions);
+  mountReviewAssignment(routes, { db, engine, security: deps.security, registrations: registrationRepo, scope, tasks: reviewTasks });
   caseRoutes(routes, new CaseService(engine, registrations, registrationRepo, new CaseRepository(db)), new OperationsService(engine));
-  processRoutes(routes, new ProcessDeploymentService(engine), new ProcessDesignerService(engine, new ProcessDesignerRepository(db)));
+  const taskForms = new TaskFormRepository(db);
+  // The contract check accepts `form:<key>` for the forms designed in the console (U3).
+  const modelChecker = new ModelChecker(undefined, () => taskForms.keys());
+  processRoutes(routes, new ProcessDeploymentService(engine), new ProcessDesignerService(engine, new ProcessDesignerRepository(db), modelChecker));
+  processMigrationRoutes(routes, new ProcessMigrationService(engine));
+  decisionRoutes(routes, new DecisionDesignerService(engine));
+  taskFormRoutes(routes, new TaskFormService(engine, taskForms, scope));
   auditRoutes(routes, deps.security.audit);
   signatureRoutes(routes, deps.security.sm2);
   photoRoutes(routes, new PhotoService(new PhotoRepository(db)));

@@ -42,11 +42,11 @@ describe('visibleMenu on the console menu', () => {
   });
 
   it('shows a reviewer the review inbox and the registration data of the exams they review', () => {
-    expect(outline(visibleMenu(consoleMenu, reviewer))).toEqual(['待办事项/资格审核待办', '报名数据管理/报名数据', '报名数据管理/报名统计']);
+    expect(outline(visibleMenu(consoleMenu, reviewer))).toEqual(['待办事项/资格审核待办', '待办事项/回避申报', '报名数据管理/报名数据', '报名数据管理/报名统计']);
   });
 
   it('shows an exam admin the exam administration pages, and nothing to nobody', () => {
-    expect(outline(visibleMenu(consoleMenu, examAdmin))).toEqual(['考务管理/模板管理', '考试管理/考试设置', '报名数据管理/报名数据', '报名数据管理/报名统计']);
+    expect(outline(visibleMenu(consoleMenu, examAdmin))).toEqual(['考务管理/模板管理', '考务管理/资格审核设置', '考试管理/考试设置', '报名数据管理/报名数据', '报名数据管理/报名统计']);
     expect(visibleMenu(consoleMenu, null)).toEqual([]);
   });
 

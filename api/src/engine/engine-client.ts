@@ -25,6 +25,13 @@ export const engineTask = z.object({
   processInstanceId: z.string(),
   processDefinitionId: z.string(),
   formKey: z.string().nullable().optional(),
+  owner: z.string().nullable().optional(),
+  /** PENDING while delegated (委派), RESOLVED once the delegate handed it back. */
+  delegationState: z.enum(['PENDING', 'RESOLVED']).nullable().optional(),
+  description: z.string().nullable().optional(),
+  priority: z.number().optional(),
+  parentTaskId: z.string().nullable().optional(),
+  tenantId: z.string().nullable().optional(),
 });
 export type EngineTask = z.infer<typeof engineTask>;
 
@@ -82,9 +89,16 @@ export interface TaskQuery {
   processDefinitionKey?: string;
   taskDefinitionKey?: string;
   processInstanceBusinessKey?: string;
+  /** Tasks of any of these cases (business keys). */
+  processInstanceBusinessKeyIn?: string[];
+  processInstanceIdIn?: string[];
   /** Tasks assigned to this user OR unassigned tasks of these groups. */
   assigneeOrCandidateGroups?: { assignee: string; groups: string[] };
   sorting?: Array<{ sortBy: 'created' | 'dueDate'; sortOrder: 'asc' | 'desc' }>;
+  /** Tasks assigned to exactly this user. */
+  assignee?: string;
+  /** Unassigned tasks offered to this group (the engine leaves assigned ones out). */
+  candidateGroup?: string;
 }
 
 /**
@@ -155,10 +169,14 @@ export class EngineClient {
     if (q.processDefinitionKey) body.processDefinitionKey = q.processDefinitionKey;
     if (q.taskDefinitionKey) body.taskDefinitionKey = q.taskDefinitionKey;
     if (q.processInstanceBusinessKey) body.processInstanceBusinessKey = q.processInstanceBusinessKey;
+    if (q.processInstanceBusinessKeyIn) body.processInstanceBusinessKeyIn = q.processInstanceBusinessKeyIn;
+    if (q.processInstanceIdIn) body.processInstanceIdIn = q.processInstanceIdIn;
     if (q.assigneeOrCandidateGroups) {
       const { assignee, groups } = q.assigneeOrCandidateGroups;
       body.orQueries = [groups.length ? { assignee, candidateGroups: groups } : { assignee }];
     }
+    if (q.assignee) body.assignee = q.assignee;
+    if (q.candidateGroup) body.candidateGroup = q.candidateGroup;
     if (q.sorting) body.sorting = q.sorting;
     return body;
   }
@@ -195,6 +213,74 @@ export class EngineClient {
 
   complete(taskId: string, variables: Record<string, VariableValue>): Promise<void> {
     return this.request('POST', `/task/${encodeURIComponent(taskId)}/complete`, null, { variables: toEngineVariables(variables) });
+  }
+
+  /** 转办: makes another user the assignee. */
+  setAssignee(taskId: string, userId: string): Promise<void> {
+    return this.request('POST', `/task/${encodeURIComponent(taskId)}/assignee`, null, { userId });
+  }
+
+  /** 委派: the delegate becomes assignee, the current assignee becomes owner. */
+  delegate(taskId: string, userId: string): Promise<void> {
+    return this.request('POST', `/task/${encodeURIComponent(taskId)}/delegate`, null, { userId });
+  }
+
+  /** Hands a delegated task back to its owner. */
+  resolve(taskId: string, variables: Record<string, VariableValue> = {}): Promise<void> {
+    return this.request('POST', `/task/${encodeURIComponent(taskId)}/resolve`, null, { variables: toEngineVariables(variables) });
+  }
+
+  createComment(taskId: string, message: string, processInstanceId: string): Promise<EngineComment> {
+    return this.request('POST', `/task/${encodeURIComponent(taskId)}/comment/create`, engineComment, { message, processInstanceId });
+  }
+
+  comments(taskId: string): Promise<EngineComment[]> {
+    return this.request('GET', `/task/${encodeURIComponent(taskId)}/comment`, z.array(engineComment));
+  }
+
+  /** `PUT /task/{id}` replaces every property: pass the task as read, with the changes. */
+  updateTask(task: EngineTask, changes: { due?: string | null; followUp?: string | null }): Promise<void> {
+    return this.request('PUT', `/task/${encodeURIComponent(task.id)}`, null, {
+      name: task.name,
+      description: task.description ?? null,
+      assignee: task.assignee,
+      owner: task.owner ?? null,
+      delegationState: task.delegationState ?? null,
+      priority: task.priority ?? 50,
+      parentTaskId: task.parentTaskId ?? null,
+      tenantId: task.tenantId ?? null,
+      due: 'due' in changes ? changes.due : task.due,
+      followUp: 'followUp' in changes ? changes.followUp : (task.followUp ?? null),
+    });
+  }
+
+  /** The instance's activity-instance tree (what is active now). */
+  activityInstances(processInstanceId: string): Promise<EngineActivityInstance> {
+    return this.request('GET', `/process-instance/${encodeURIComponent(processInstanceId)}/activity-instances`, engineActivityInstance);
+  }
+
+  /** Moves tokens of a running instance (退回, 撤回): instructions run in order. */
+  modifyProcessInstance(
+    processInstanceId: string,
+    instructions: Array<{ type: 'startBeforeActivity'; activityId: string } | { type: 'cancel'; activityInstanceId: string }>,
+    annotation: string,
+  ): Promise<void> {
+    return this.request('POST', `/process-instance/${encodeURIComponent(processInstanceId)}/modification`, null, {
+      skipCustomListeners: false,
+      skipIoMappings: false,
+      instructions,
+      annotation,
+    });
+  }
+
+  /** Historic tasks by a query body (`POST /history/task`), paged. */
+  queryHistoricTasks(
+    q: { taskAssignee?: string; finished?: boolean; processDefinitionKey?: string; processInstanceBusinessKeyIn?: string[]; taskId?: string; taskDeleteReason?: string },
+    sorting: Array<{ sortBy: 'endTime' | 'dueDate' | 'startTime'; sortOrder: 'asc' | 'desc' }>,
+    firstResult = 0,
+    maxResults = 50,
+  ): Promise<HistoricTask[]> {
+    return this.request('POST', `/history/task?firstResult=${firstResult}&maxResults=${maxResults}`, z.array(historicTask), { ...q, sorting });
   }
 
   processInstancesByBusinessKey(processDefinitionKey: string, businessKey: string): Promise<EngineProcessInstance[]> {
@@ -329,7 +415,97 @@ export class EngineClient {
   setJobRetries(id: string, retries: number): Promise<void> {
     return this.request('PUT', `/job/${encodeURIComponent(id)}/retries`, null, { retries });
   }
+
+  // --- Task forms, DMN editing and migration of running instances (U3, U4) ---
+
+  /** Links a document (by URL) to a task as an attachment. */
+  async createTaskUrlAttachment(taskId: string, processInstanceId: string, name: string, url: string): Promise<void> {
+    const form = new FormData();
+    form.set('attachment-name', name);
+    form.set('attachment-type', 'url');
+    form.set('url', url);
+    form.set('process-instance-id', processInstanceId);
+    await this.request('POST', `/task/${encodeURIComponent(taskId)}/attachment/create`, z.object({ id: z.string() }), form);
+  }
+
+  /** Every version of every DMN decision, newest version first per key. */
+  decisionDefinitions(): Promise<EngineDecisionDefinition[]> {
+    const q = new URLSearchParams({ sortBy: 'version', sortOrder: 'desc' });
+    return this.request('GET', `/decision-definition?${q}`, z.array(decisionDefinition));
+  }
+
+  decisionDefinition(id: string): Promise<EngineDecisionDefinition> {
+    return this.request('GET', `/decision-definition/${encodeURIComponent(id)}`, decisionDefinition);
+  }
+
+  async decisionDefinitionXml(id: string): Promise<string> {
+    return (await this.request('GET', `/decision-definition/${encodeURIComponent(id)}/xml`, z.object({ id: z.string(), dmnXml: z.string() }))).dmnXml;
+  }
+
+  processDefinition(id: string): Promise<EngineProcessDefinition> {
+    return this.request('GET', `/process-definition/${encodeURIComponent(id)}`, processDefinition);
+  }
+
+  /** Running instances of one process definition version. */
+  processInstancesOfDefinition(processDefinitionId: string, maxResults = 1000): Promise<EngineProcessInstance[]> {
+    const q = new URLSearchParams({ processDefinitionId, firstResult: '0', maxResults: String(maxResults) });
+    return this.request('GET', `/process-instance?${q}`, z.array(processInstance));
+  }
+
+  /** The engine's migration plan between two versions: activities mapped by id (and equal type). */
+  generateMigrationPlan(sourceProcessDefinitionId: string, targetProcessDefinitionId: string): Promise<EngineMigrationPlan> {
+    return this.request('POST', '/migration/generate', engineMigrationPlan, { sourceProcessDefinitionId, targetProcessDefinitionId, updateEventTriggers: true });
+  }
+
+  /** Problems the engine finds in a plan (an activity that cannot be mapped, a variable that cannot be set). */
+  validateMigrationPlan(plan: EngineMigrationPlan): Promise<EngineMigrationValidation> {
+    return this.request('POST', '/migration/validate', engineMigrationValidation, plan);
+  }
+
+  /** Migrates the instances at once; the engine refuses the whole set if one cannot be migrated. */
+  executeMigration(plan: EngineMigrationPlan, processInstanceIds: string[]): Promise<void> {
+    return this.request('POST', '/migration/execute', null, { migrationPlan: plan, processInstanceIds, skipCustomListeners: false, skipIoMappings: false });
+  }
+
+  /** Migrates the instances in a batch job; returns the batch. */
+  executeMigrationAsync(plan: EngineMigrationPlan, processInstanceIds: string[]): Promise<{ id: string; totalJobs: number }> {
+    return this.request('POST', '/migration/executeAsync', z.object({ id: z.string(), totalJobs: z.number() }).passthrough(), {
+      migrationPlan: plan,
+      processInstanceIds,
+      skipCustomListeners: false,
+      skipIoMappings: false,
+    });
+  }
 }
+
+const decisionDefinition = z.object({
+  id: z.string(),
+  key: z.string(),
+  name: z.string().nullable(),
+  version: z.number(),
+  deploymentId: z.string(),
+  historyTimeToLive: z.number().nullable().optional(),
+});
+export type EngineDecisionDefinition = z.infer<typeof decisionDefinition>;
+
+export const engineMigrationInstruction = z.object({
+  sourceActivityIds: z.array(z.string()),
+  targetActivityIds: z.array(z.string()),
+  updateEventTrigger: z.boolean().optional(),
+});
+export const engineMigrationPlan = z.object({
+  sourceProcessDefinitionId: z.string(),
+  targetProcessDefinitionId: z.string(),
+  instructions: z.array(engineMigrationInstruction),
+  variables: z.record(z.string(), z.unknown()).nullable().optional(),
+});
+export type EngineMigrationPlan = z.infer<typeof engineMigrationPlan>;
+
+const engineMigrationValidation = z.object({
+  instructionReports: z.array(z.object({ instruction: engineMigrationInstruction, failures: z.array(z.string()) })),
+  variableReports: z.record(z.string(), z.object({ failures: z.array(z.string()) }).passthrough()).nullable().optional(),
+});
+export type EngineMigrationValidation = z.infer<typeof engineMigrationValidation>;
 
 const historicProcessInstance = z.object({
   id: z.string(),
@@ -353,6 +529,9 @@ const historicTask = z.object({
   startTime: z.string(),
   endTime: z.string().nullable(),
   deleteReason: z.string().nullable(),
+  processInstanceId: z.string().nullable().optional(),
+  due: z.string().nullable().optional(),
+  processDefinitionKey: z.string().nullable().optional(),
 });
 export type HistoricTask = z.infer<typeof historicTask>;
 
@@ -369,3 +548,16 @@ const engineIncident = z.object({
   incidentMessage: z.string().nullable(),
 });
 export type EngineIncident = z.infer<typeof engineIncident>;
+
+const engineComment = z.object({ id: z.string(), userId: z.string().nullable(), time: z.string(), message: z.string() });
+export type EngineComment = z.infer<typeof engineComment>;
+
+export interface EngineActivityInstance {
+  id: string;
+  activityId: string;
+  activityType: string;
+  childActivityInstances: EngineActivityInstance[];
+}
+const engineActivityInstance: z.ZodType<EngineActivityInstance> = z.lazy(() =>
+  z.object({ id: z.string(), activityId: z.string(), activityType: z.string(), childActivityInstances: z.array(engineActivityInstance) }),
+);
