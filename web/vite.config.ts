@@ -10,6 +10,13 @@ export default defineConfig({
   // /portal/registrations/R2025... load index.html and must still find /assets/*.
   base: '/',
   plugins: [vue()],
+  resolve: {
+    alias: {
+      // The form editor as form-js publishes it whole (its own preact inside): the ES build resolves
+      // form-js-editor's pinned preact and form-js-viewer's newer one to two copies, whose hooks break.
+      '@bpmn-io/form-js/editor': fileURLToPath(new URL('../node_modules/@bpmn-io/form-js/dist/form-editor.umd.js', import.meta.url)),
+    },
+  },
   build: {
     outDir: 'dist',
     emptyOutDir: true,

@@ -3,6 +3,7 @@ import { DataAnalysis, List, PieChart } from '@element-plus/icons-vue';
 import { Calendar, Memo } from '@element-plus/icons-vue';
 import { Van } from '@element-plus/icons-vue';
 import { Share } from '@element-plus/icons-vue';
+import { Finished, Grid, Switch } from '@element-plus/icons-vue';
 import { Monitor } from '@element-plus/icons-vue';
 import { Bell, ChatLineSquare } from '@element-plus/icons-vue';
 import { Checked, DocumentChecked, Money, Wallet } from '@element-plus/icons-vue';
@@ -103,6 +104,12 @@ export const menuRoutes: RouteRecordRaw[] = [
         component: () => import('./views/inbox/ReviewInboxView.vue'),
         meta: { title: '资格审核待办', permission: 'registration-task:read' },
       },
+      {
+        path: 'conflicts',
+        name: 'reviewer-conflicts',
+        component: () => import('./views/review-assignment/ReviewerConflictsView.vue'),
+        meta: { title: '回避申报', permission: 'registration-task:read' },
+      },
     ],
   },
   {
@@ -128,6 +135,12 @@ export const menuRoutes: RouteRecordRaw[] = [
         name: 'message-templates',
         component: () => import('./views/message-templates/MessageTemplateListView.vue'),
         meta: { title: '消息模板', permission: 'message-template:manage', icon: ChatLineSquare },
+      },
+      {
+        path: 'review-settings',
+        name: 'review-settings',
+        component: () => import('./views/review-assignment/ReviewSettingsView.vue'),
+        meta: { title: '资格审核设置', permission: 'exam:manage', icon: Setting },
       },
     ],
   },
@@ -218,6 +231,24 @@ export const menuRoutes: RouteRecordRaw[] = [
         component: () => import('./views/processes/ProcessDesignerView.vue'),
         props: true,
         meta: { title: '流程设计', permission: 'process:read', hidden: true, activeMenu: '/processes/models' },
+      },
+      {
+        path: 'forms',
+        name: 'task-form-designer',
+        component: () => import('./views/task-forms/FormDesignerView.vue'),
+        meta: { title: '表单设计', permission: 'process:read', icon: Grid },
+      },
+      {
+        path: 'decisions',
+        name: 'decision-editor',
+        component: () => import('./views/decisions/DecisionEditorView.vue'),
+        meta: { title: '决策表', permission: 'process:read', icon: Finished },
+      },
+      {
+        path: 'migrations',
+        name: 'process-migration',
+        component: () => import('./views/processes/ProcessMigrationView.vue'),
+        meta: { title: '流程迁移', permission: 'process:deploy', icon: Switch },
       },
     ],
   },
