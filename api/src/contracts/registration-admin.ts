@@ -6,6 +6,7 @@ import {
   levelCodes,
   registrationForm,
   registrationStatuses,
+  registrationView,
   returnItem,
   shanghaiDistricts,
   type RegistrationStatus,
@@ -58,20 +59,21 @@ export const registrationSearchQuery = z
   });
 export type RegistrationSearchQuery = z.infer<typeof registrationSearchQuery>;
 
-export const registrationSearchRow = z.object({
-  registrationNo: z.string(),
-  examId: z.number().int(),
-  examName: z.string(),
-  levelCode: z.enum(levelCodes),
-  majorCode: z.string(),
-  majorName: z.string(),
-  fullName: z.string(),
-  idNumberMasked: z.string(),
-  phoneMasked: z.string(),
-  district: z.string().nullable(),
-  status: z.enum(registrationStatuses),
-  statusLabel: z.string(),
-  submittedAt: z.string(),
+/** A row of the search: the registration as its view shows it, without the form's details. */
+export const registrationSearchRow = registrationView.pick({
+  registrationNo: true,
+  examId: true,
+  examName: true,
+  levelCode: true,
+  majorCode: true,
+  majorName: true,
+  fullName: true,
+  idNumberMasked: true,
+  phoneMasked: true,
+  district: true,
+  status: true,
+  statusLabel: true,
+  submittedAt: true,
 });
 export type RegistrationSearchRow = z.infer<typeof registrationSearchRow>;
 
