@@ -136,10 +136,11 @@ export class RegistrationRepository {
     private readonly onTampered: (err: TamperedRecordError) => void = () => {},
   ) {}
 
-  private openAll<T extends RegistrationRow>(rows: T[]): T[] {
+  /** Opens each row; rows that fail their seal are left out and reported. */
+  private openAll<T extends RegistrationRow, R = T>(rows: T[], open: (row: T) => R = (row) => this.open(row) as unknown as R): R[] {
     return rows.flatMap((row) => {
       try {
-        return [this.open(row)];
+        return [open(row)];
       } catch (err) {
         if (!(err instanceof TamperedRecordError)) throw err;
         this.onTampered(err);
@@ -162,6 +163,18 @@ export class RegistrationRepository {
   /** Verifies and decrypts rows (`registrations.*`, plus joined columns) read by another module's query; tampered rows are left out and reported. */
   openRows<T extends RegistrationRow>(rows: T[]): T[] {
     return this.openAll(rows);
+  }
+
+  /**
+   * Verifies rows for lists that show no ID or phone number (inboxes): the seal is checked, the two
+   * encrypted fields are dropped instead of decrypted.
+   */
+  verifyRows<T extends RegistrationRow>(rows: T[]): Array<Omit<T, 'id_number' | 'phone'>> {
+    return this.openAll(rows, (row) => {
+      this.security.seal.assertIntact('registrations', row.id, registrationSeal.fields({ ...row } as Record<string, unknown>), (row as { row_mac?: string | null }).row_mac);
+      const { id_number: _id, phone: _phone, ...rest } = row;
+      return rest;
+    });
   }
 
   /** Verifies and decrypts one such row; throws `TamperedRecordError` when its seal fails. */

@@ -1,12 +1,15 @@
 import type { Knex } from 'knex';
 import type { Db } from '../../db/knex';
 import type { RegistrationDetailRow, RegistrationRepository } from '../registration/registration.repository';
+import { escapeLike } from '../../security/audit-log';
 
 /** A registration of an inbox page with the task badges of that page (one query). */
-export type InboxCaseRow = RegistrationDetailRow & {
+type StoredCaseRow = RegistrationDetailRow & {
   urge_count: number;
   pending_cosigners: string[];
 };
+/** Inbox rows show no ID or phone number, so those stay encrypted and are left out. */
+export type InboxCaseRow = Omit<StoredCaseRow, 'id_number' | 'phone'>;
 
 export type HandledRow = InboxCaseRow & { task_id: string; task_definition_key: string; handled_at: Date };
 export type CcRow = InboxCaseRow & { task_id: string; sent_by: string; note: string | null; cc_at: Date };
@@ -17,7 +20,6 @@ export interface InboxFilterRow {
   query: unknown;
 }
 
-const likeEscape = (s: string): string => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /** Inbox data kept by the application beside the engine: saved filters, 抄送, 催办, 加签, 经办. */
 export class InboxRepository {
@@ -48,14 +50,14 @@ export class InboxRepository {
 
   private search(q: Knex.QueryBuilder, text: string | undefined): Knex.QueryBuilder {
     if (!text) return q;
-    return q.where((w) => w.where('r.registration_no', text).orWhereILike('r.full_name', `%${likeEscape(text)}%`));
+    return q.where((w) => w.where('r.registration_no', text).orWhereILike('r.full_name', `%${escapeLike(text)}%`));
   }
 
   /** The registrations of a page of tasks, with that page's urges and pending co-signers. */
   async casesOfTasks(tasks: Array<{ id: string; processInstanceId: string }>): Promise<InboxCaseRow[]> {
     if (tasks.length === 0) return [];
     const rows = await this.caseQuery(tasks.map((t) => t.id)).whereIn('r.process_instance_id', [...new Set(tasks.map((t) => t.processInstanceId))]);
-    return this.registrations.openRows(rows as InboxCaseRow[]);
+    return this.registrations.verifyRows(rows as StoredCaseRow[]);
   }
 
   /** Business keys of cases matching a search (registration number exactly, candidate name in part). */
@@ -79,7 +81,7 @@ export class InboxRepository {
       .orderBy('h.handled_at', order)
       .offset(offset)
       .limit(limit);
-    return this.registrations.openRows((await this.search(q, text)) as HandledRow[]);
+    return this.registrations.verifyRows((await this.search(q, text)) as Array<StoredCaseRow & Omit<HandledRow, keyof InboxCaseRow>>);
   }
 
   /** 抄送 to me, newest first, with the co-signatures still expected from me. */
@@ -107,7 +109,7 @@ export class InboxRepository {
       .orderBy('cc.created_at', order)
       .offset(offset)
       .limit(limit);
-    return this.registrations.openRows((await this.search(q, text)) as CcRow[]);
+    return this.registrations.verifyRows((await this.search(q, text)) as Array<StoredCaseRow & Omit<CcRow, keyof InboxCaseRow>>);
   }
 
   async recordHandled(row: { taskId: string; processInstanceId: string; taskDefinitionKey: string; username: string; outcome: string }): Promise<void> {

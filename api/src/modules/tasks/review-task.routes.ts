@@ -1,38 +1,26 @@
 import { z } from 'zod';
-import { completeReviewRequest, inboxQuery as tabbedInboxQuery, inboxTask } from '../../contracts/task';
+import { completeReviewRequest, inboxQuery, inboxTask } from '../../contracts/task';
 import type { ApiRoutes } from '../../http/route';
 import type { ReviewTaskService } from './review-task.service';
 import type { TaskActionService } from './task-actions.service';
 import { taskActionRoutes } from './task-actions.routes';
 
 const taskParams = z.object({ id: z.string().regex(/^[0-9a-f-]{36}$/, '待办编号格式不正确') });
-const inboxQuery = z.object({
-  tab: z.enum(['todo']).default('todo'),
-  page: z.coerce.number().int().min(0).max(10_000).default(0),
-  pageSize: z.coerce.number().int().min(1).max(200).default(50),
-});
 
-export function reviewTaskRoutes(api: ApiRoutes, tasks: ReviewTaskService, actions?: TaskActionService): void {
-  if (actions) {
-    api.define(
-      {
-        method: 'get',
-        path: '/tasks',
-        summary: '审核工作台：待办 / 已办 / 我经办的案件 / 抄送（搜索、排序、时限颜色）',
-        tag: 'tasks',
-        access: { permission: 'registration-task:read' },
-        query: tabbedInboxQuery,
-        response: z.array(inboxTask),
-      },
-      ({ user, query }) => actions.list(user, query),
-    );
-    taskActionRoutes(api, actions);
-  } else {
-    api.define(
-      { method: 'get', path: '/tasks', summary: '资格审核待办（本人及所在岗位未认领）', tag: 'tasks', access: { permission: 'registration-task:read' }, query: inboxQuery, response: z.array(inboxTask) },
-      ({ user, query }) => tasks.inbox(user, query.page, query.pageSize),
-    );
-  }
+export function reviewTaskRoutes(api: ApiRoutes, tasks: ReviewTaskService, actions: TaskActionService): void {
+  api.define(
+    {
+      method: 'get',
+      path: '/tasks',
+      summary: '审核工作台：待办 / 已办 / 我经办的案件 / 抄送（搜索、排序、时限颜色）',
+      tag: 'tasks',
+      access: { permission: 'registration-task:read' },
+      query: inboxQuery,
+      response: z.array(inboxTask),
+    },
+    ({ user, query }) => actions.list(user, query),
+  );
+  taskActionRoutes(api, actions);
   api.define(
     { method: 'post', path: '/tasks/:id/claim', summary: '认领待办', tag: 'tasks', access: { permission: 'registration-task:claim' }, params: taskParams, status: 204, audit: { action: 'task.claim', objectType: 'task', objectId: (v) => v.params?.id } },
     ({ user, params }) => tasks.claim(user, params.id),

@@ -31,42 +31,6 @@ export class ReviewTaskService {
     private readonly guard?: CompletionGuard,
   ) {}
 
-  /** My tasks plus my groups' unclaimed ones: one engine query, one database query. */
-  async inbox(user: CurrentUser, page = 0, pageSize = 50): Promise<InboxTask[]> {
-    const tasks = await this.engine.queryTasks(
-      {
-        processDefinitionKey: EXAM_REGISTRATION_PROCESS,
-        assigneeOrCandidateGroups: { assignee: user.username, groups: await this.scope.engineGroups(user) },
-        sorting: [{ sortBy: 'created', sortOrder: 'asc' }],
-      },
-      page * pageSize,
-      pageSize,
-    );
-    const rows = await this.registrations.listByProcessInstances([...new Set(tasks.map((t) => t.processInstanceId))]);
-    const byInstance = new Map(rows.map((r) => [r.process_instance_id, r]));
-    return tasks.flatMap((t) => {
-      const r = byInstance.get(t.processInstanceId);
-      if (!r) return [];
-      return [
-        {
-          id: t.id,
-          name: t.name ?? t.taskDefinitionKey,
-          taskDefinitionKey: t.taskDefinitionKey,
-          businessKey: r.registration_no,
-          assignee: t.assignee,
-          created: t.created,
-          due: t.due,
-          candidateNameMasked: maskName(r.full_name),
-          examName: r.exam_name,
-          levelCode: r.level_code,
-          majorName: r.major_name,
-          precheckPassed: r.precheck_passed,
-          precheckMessage: r.precheck_message,
-        },
-      ];
-    });
-  }
-
   private async loadTask(taskId: string): Promise<EngineTask> {
     try {
       const task = await this.engine.getTask(taskId);
