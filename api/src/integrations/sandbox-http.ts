@@ -142,3 +142,51 @@ export async function sandboxControlCall<T>(label: string, baseUrl: string, rout
   if (!res.ok) throw new Error(`${label} sandbox ${route}: HTTP ${res.status} ${body.message ?? ''}`);
   return body;
 }
+
+/** The switches every sandbox's `/__sandbox/settings` has: added latency and "platform down". */
+export interface SandboxSwitches {
+  latencyMs: number;
+  down: boolean;
+}
+
+type BooleanKeys<S> = { [K in keyof S]: S[K] extends boolean ? K : never }[keyof S] & string;
+
+/** The request body as a JSON object (an empty body is `{}`); 413 when too large, 400 `invalidCode` when not an object. */
+export async function readJsonObject(req: http.IncomingMessage, maxBytes: number, invalidCode: string): Promise<Record<string, unknown>> {
+  const raw = await readBody(req, maxBytes);
+  if (!raw) throw new SandboxError(413, invalidCode, '请求体过大');
+  try {
+    const value: unknown = JSON.parse(raw.toString('utf8') || '{}');
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
+  } catch {
+    // falls through to the error below
+  }
+  throw new SandboxError(400, invalidCode, '请求体不是有效的JSON对象');
+}
+
+/**
+ * Checks a `POST /__sandbox/settings` patch's `latencyMs` and boolean `flags` (400 `invalidCode` with the
+ * field at fault) and returns a copy of `settings` with them applied; the caller checks its own settings
+ * on the same patch before assigning the copy, so a refused patch changes nothing.
+ */
+export function patchSwitches<S extends SandboxSwitches>(settings: S, patch: Record<string, unknown>, flags: readonly BooleanKeys<S>[], invalidCode: string): S {
+  const next = { ...settings };
+  const latencyMs = patch.latencyMs;
+  if (latencyMs !== undefined) {
+    if (typeof latencyMs !== 'number' || !Number.isInteger(latencyMs) || latencyMs < 0 || latencyMs > 120_000) throw new SandboxError(400, invalidCode, 'latencyMs须为0至120000之间的整数', 'latencyMs');
+    next.latencyMs = latencyMs;
+  }
+  for (const flag of flags) {
+    const value = patch[flag];
+    if (value === undefined) continue;
+    if (typeof value !== 'boolean') throw new SandboxError(400, invalidCode, `${flag}须为true或false`, flag);
+    (next as Record<string, unknown>)[flag] = value;
+  }
+  return next;
+}
+
+/** What every sandbox does before serving a platform request: 503 `message` while down, then the set latency. */
+export async function applySwitches(settings: SandboxSwitches, unavailableCode: string, message: string): Promise<void> {
+  if (settings.down) throw new SandboxError(503, unavailableCode, message);
+  if (settings.latencyMs > 0) await sleep(settings.latencyMs);
+}

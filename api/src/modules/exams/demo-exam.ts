@@ -3,6 +3,7 @@ import { DEFAULT_SUBJECT_FEE_FEN, levelLabels, type LevelCode } from '../../cont
 import { DataScope } from '../../auth/data-scope';
 import { ExamSetupRepository, type QuestionTypeRow } from './exam-setup.repository';
 import { publishProblems } from './exam-validation';
+import { beijingDate as shanghaiDate } from '../../integrations/wire-formats';
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -27,11 +28,6 @@ export interface StandardExamOptions {
   now?: Date;
   majorCodes?: readonly string[];
   publish?: boolean;
-}
-
-/** `YYYY-MM-DD` of an instant in Shanghai (UTC+8, no daylight saving time). */
-function shanghaiDate(at: Date): string {
-  return new Date(at.getTime() + 8 * 3600 * 1000).toISOString().slice(0, 10);
 }
 
 const at = (day: string, time: string) => new Date(`${day}T${time}:00+08:00`);

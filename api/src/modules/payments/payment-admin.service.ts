@@ -21,7 +21,8 @@ import { maskIdNumber, maskName, maskPhone } from '../registration/id-number';
 import type { RegistrationRepository } from '../registration/registration.repository';
 import type { OrderWithRegistration, PaymentAdminRepository, PaymentOrderFilter, RefundWithRegistration } from './payment-admin.repository';
 import { paymentOrdersFileName, paymentOrdersWorkbook } from './payment-orders-workbook';
-import { yuan, type PaymentOrderRow as StoredOrder, type PaymentService } from './payment.service';
+import { formatYuan } from '../../integrations/wire-formats';
+import type { PaymentOrderRow as StoredOrder, PaymentService } from './payment.service';
 
 /** More rows than this are not exported in one file: the admin narrows the query instead. */
 export const EXPORT_MAX_ROWS = 10_000;
@@ -102,7 +103,7 @@ export class PaymentAdminService {
       query.examId !== undefined ? `考试：${exam?.name ?? query.examId}` : null,
       query.status ? `订单状态：${paymentOrderStatusLabels[query.status]}` : null,
       query.amountFromFen !== undefined || query.amountToFen !== undefined
-        ? `金额${query.amountFromFen === undefined ? '不限' : yuan(query.amountFromFen)}至${query.amountToFen === undefined ? '不限' : yuan(query.amountToFen)}元`
+        ? `金额${query.amountFromFen === undefined ? '不限' : formatYuan(query.amountFromFen)}至${query.amountToFen === undefined ? '不限' : formatYuan(query.amountToFen)}元`
         : null,
       query.orderNo ? `订单号：${query.orderNo}` : null,
       query.fullName ? `姓名包含：${query.fullName}` : null,

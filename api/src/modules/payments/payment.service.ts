@@ -11,6 +11,7 @@ import {
   type PaymentPlatform,
 } from '../../integrations/payment/payment-platform';
 import { paymentErrorCodes } from '../../integrations/payment/payment-wire';
+import { formatBeijingTime, formatYuan as yuan } from '../../integrations/wire-formats';
 import type { EReceiptPlatform } from '../../integrations/ereceipt/ereceipt-platform';
 import { RegistrationRepository, type RegistrationDetailRow } from '../registration/registration.repository';
 import { loadExamStructure } from '../exams/exam-structure';
@@ -397,6 +398,5 @@ export class PaymentService {
   }
 }
 
-export const yuan = (fen: number): string => (fen / 100).toFixed(2);
-const beijing = (d: Date): string =>
-  new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false }).format(d);
+/** `yyyy-MM-dd HH:mm` in Beijing time (the deadline shown in a registration's timeline). */
+const beijing = (d: Date): string => formatBeijingTime(d).slice(0, 16);

@@ -15,7 +15,9 @@ import {
   saveStateFile,
   sendJson,
   serverUrl,
-  sleep,
+  applySwitches,
+  patchSwitches,
+  readJsonObject,
 } from '../../sandbox-http';
 import { CallbackSender, newCallback, type CallbackAttempt, type SignedCallback } from '../../signed-callbacks';
 import { Sm2Service } from '../../../security/sm2';
@@ -414,23 +416,8 @@ export async function startCourierSandbox(options: CourierSandboxOptions): Promi
     return matches[0]!;
   }
 
-  function applySettings(raw: Buffer): CourierSandboxSettings {
-    let patch: Record<string, unknown>;
-    try {
-      patch = JSON.parse(raw.toString('utf8') || '{}') as Record<string, unknown>;
-    } catch {
-      throw new SandboxError(400, courierErrorCodes.invalidParam, '请求体不是有效的JSON');
-    }
-    const next = { ...settings };
-    if (patch.latencyMs !== undefined) {
-      if (typeof patch.latencyMs !== 'number' || !Number.isInteger(patch.latencyMs) || patch.latencyMs < 0 || patch.latencyMs > 120_000) throw new SandboxError(400, courierErrorCodes.invalidParam, 'latencyMs须为0至120000之间的整数', 'latencyMs');
-      next.latencyMs = patch.latencyMs;
-    }
-    for (const flag of ['down', 'dropCallbacks'] as const) {
-      if (patch[flag] === undefined) continue;
-      if (typeof patch[flag] !== 'boolean') throw new SandboxError(400, courierErrorCodes.invalidParam, `${flag}须为true或false`, flag);
-      next[flag] = patch[flag];
-    }
+  function applySettings(patch: Record<string, unknown>): CourierSandboxSettings {
+    const next = patchSwitches(settings, patch, ['down', 'dropCallbacks'], courierErrorCodes.invalidParam);
     const delays = (list: unknown, max: number) => Array.isArray(list) && list.length <= max && list.every((d) => typeof d === 'number' && Number.isInteger(d) && d >= 0 && d <= 86_400_000);
     if (patch.callbackBackoffMs !== undefined) {
       if (!delays(patch.callbackBackoffMs, 50)) throw new SandboxError(400, courierErrorCodes.invalidParam, 'callbackBackoffMs须为至多50个非负整数（毫秒）', 'callbackBackoffMs');
@@ -457,11 +444,7 @@ export async function startCourierSandbox(options: CourierSandboxOptions): Promi
     const route = url.pathname.slice(CONTROL.length);
     if (route === '/settings') {
       if (req.method === 'GET') return json(200, settings);
-      if (req.method === 'POST') {
-        const raw = await readBody(req, MAX_BODY);
-        if (!raw) throw new SandboxError(413, courierErrorCodes.invalidParam, '请求体过大');
-        return json(200, applySettings(raw));
-      }
+      if (req.method === 'POST') return json(200, applySettings(await readJsonObject(req, MAX_BODY, courierErrorCodes.invalidParam)));
     }
     if (req.method === 'GET' && route === '/waybills') return json(200, { waybills: [...waybills.values()] });
     if (req.method === 'GET' && route === '/callbacks') {
@@ -491,8 +474,7 @@ export async function startCourierSandbox(options: CourierSandboxOptions): Promi
     const url = new URL(req.url ?? '/', 'http://sandbox');
     const plainJson = (status: number, body: unknown) => sendJson(res, status, body);
     if (url.pathname.startsWith(`${CONTROL}/`)) return control(req, url, plainJson);
-    if (settings.down) throw new SandboxError(503, courierErrorCodes.serviceUnavailable, '快递服务平台系统维护中，请稍后再试');
-    if (settings.latencyMs > 0) await sleep(settings.latencyMs);
+    await applySwitches(settings, courierErrorCodes.serviceUnavailable, '快递服务平台系统维护中，请稍后再试');
     const p = courierWire.paths;
     if (req.method === 'GET' && url.pathname === p.keys) return plainJson(200, { [courierWire.keys.publicKey]: keyPair.publicKey, [courierWire.keys.alg]: courierWire.alg });
 

@@ -12,7 +12,9 @@ import {
   saveStateFile,
   sendJson,
   serverUrl,
-  sleep,
+  applySwitches,
+  patchSwitches,
+  readJsonObject,
 } from '../../sandbox-http';
 import { Sm2Service } from '../../../security/sm2';
 import { generateSm2KeyPair, isValidSm2KeyPair, type Sm2KeyPair } from '../../../security/sm2-keys';
@@ -340,17 +342,8 @@ export async function startEReceiptSandbox(options: EReceiptSandboxOptions): Pro
     if (url.pathname === `${CONTROL}/settings`) {
       if (req.method === 'GET') return json(200, settings);
       if (req.method === 'POST') {
-        const raw = await readBody(req, MAX_BODY);
-        let patch: Record<string, unknown>;
-        try {
-          patch = JSON.parse(raw?.toString('utf8') || '{}') as Record<string, unknown>;
-        } catch {
-          throw invalid('', '请求体不是有效的JSON');
-        }
-        if (patch.latencyMs !== undefined && (typeof patch.latencyMs !== 'number' || !Number.isInteger(patch.latencyMs) || patch.latencyMs < 0 || patch.latencyMs > 120_000)) throw invalid('latencyMs', 'latencyMs须为0至120000之间的整数');
-        if (patch.down !== undefined && typeof patch.down !== 'boolean') throw invalid('down', 'down须为true或false');
-        if (typeof patch.latencyMs === 'number') settings.latencyMs = patch.latencyMs;
-        if (typeof patch.down === 'boolean') settings.down = patch.down;
+        const patch = await readJsonObject(req, MAX_BODY, eReceiptErrorCodes.invalidParam);
+        Object.assign(settings, patchSwitches(settings, patch, ['down'], eReceiptErrorCodes.invalidParam));
         return json(200, settings);
       }
     }
@@ -361,8 +354,7 @@ export async function startEReceiptSandbox(options: EReceiptSandboxOptions): Pro
     const url = new URL(req.url ?? '/', 'http://sandbox');
     const json = (status: number, body: unknown) => sendJson(res, status, body);
     if (url.pathname.startsWith(`${CONTROL}/`)) return control(req, url, json);
-    if (settings.down) throw new SandboxError(503, eReceiptErrorCodes.serviceUnavailable, '财政电子票据平台系统维护中，请稍后再试');
-    if (settings.latencyMs > 0) await sleep(settings.latencyMs);
+    await applySwitches(settings, eReceiptErrorCodes.serviceUnavailable, '财政电子票据平台系统维护中，请稍后再试');
     const p = eReceiptWire.paths;
     const v = eReceiptWire.verify;
     if (req.method === 'GET') {

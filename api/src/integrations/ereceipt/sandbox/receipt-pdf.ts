@@ -4,6 +4,8 @@
  * (the application's own documents, with Chinese text, are rendered by Chromium instead).
  */
 
+import { formatCompactTime } from '../../wire-formats';
+
 export interface SimplePdfContent {
   title: string;
   /** Label and value pairs, one line each. */
@@ -18,8 +20,7 @@ const pdfString = (text: string): string => `(${ascii(text).replace(/[\\()]/g, (
 
 /** `D:yyyyMMddHHmmss+08'00'` (Beijing). */
 function pdfDate(date: Date): string {
-  const beijing = new Date(date.getTime() + 8 * 3_600_000).toISOString();
-  return `D:${beijing.slice(0, 19).replace(/[-T:]/g, '')}+08'00'`;
+  return `D:${formatCompactTime(date)}+08'00'`;
 }
 
 export function renderSimplePdf(content: SimplePdfContent): Buffer {

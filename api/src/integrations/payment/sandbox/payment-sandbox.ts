@@ -14,7 +14,9 @@ import {
   saveStateFile,
   sendJson,
   serverUrl,
-  sleep,
+  applySwitches,
+  patchSwitches,
+  readJsonObject,
 } from '../../sandbox-http';
 import { CallbackSender, newCallback, type CallbackAttempt, type SignedCallback } from '../../signed-callbacks';
 import { Sm2Service } from '../../../security/sm2';
@@ -548,23 +550,8 @@ export async function startPaymentSandbox(options: PaymentSandboxOptions): Promi
     return current(matches[0]!);
   }
 
-  function applySettings(raw: Buffer): PaymentSandboxSettings {
-    let patch: Record<string, unknown>;
-    try {
-      patch = JSON.parse(raw.toString('utf8') || '{}') as Record<string, unknown>;
-    } catch {
-      throw new SandboxError(400, paymentErrorCodes.invalidParam, '请求体不是有效的JSON');
-    }
-    const next = { ...settings };
-    if (patch.latencyMs !== undefined) {
-      if (typeof patch.latencyMs !== 'number' || !Number.isInteger(patch.latencyMs) || patch.latencyMs < 0 || patch.latencyMs > 120_000) throw new SandboxError(400, paymentErrorCodes.invalidParam, 'latencyMs须为0至120000之间的整数', 'latencyMs');
-      next.latencyMs = patch.latencyMs;
-    }
-    for (const flag of ['down', 'dropCallbacks'] as const) {
-      if (patch[flag] === undefined) continue;
-      if (typeof patch[flag] !== 'boolean') throw new SandboxError(400, paymentErrorCodes.invalidParam, `${flag}须为true或false`, flag);
-      next[flag] = patch[flag];
-    }
+  function applySettings(patch: Record<string, unknown>): PaymentSandboxSettings {
+    const next = patchSwitches(settings, patch, ['down', 'dropCallbacks'], paymentErrorCodes.invalidParam);
     if (patch.callbackBackoffMs !== undefined) {
       const list = patch.callbackBackoffMs;
       if (!Array.isArray(list) || list.length > 50 || !list.every((d) => typeof d === 'number' && Number.isInteger(d) && d >= 0 && d <= 86_400_000)) {
@@ -580,11 +567,7 @@ export async function startPaymentSandbox(options: PaymentSandboxOptions): Promi
     const route = url.pathname.slice(CONTROL.length);
     if (route === '/settings') {
       if (req.method === 'GET') return json(200, settings);
-      if (req.method === 'POST') {
-        const raw = await readBody(req, MAX_BODY);
-        if (!raw) throw new SandboxError(413, paymentErrorCodes.invalidParam, '请求体过大');
-        return json(200, applySettings(raw));
-      }
+      if (req.method === 'POST') return json(200, applySettings(await readJsonObject(req, MAX_BODY, paymentErrorCodes.invalidParam)));
     }
     if (req.method === 'GET' && route === '/orders') return json(200, { orders: [...orders.values()].map((o) => current(o)) });
     if (req.method === 'GET' && route === '/callbacks') {
@@ -606,8 +589,7 @@ export async function startPaymentSandbox(options: PaymentSandboxOptions): Promi
     const url = new URL(req.url ?? '/', 'http://sandbox');
     const plainJson = (status: number, body: unknown) => sendJson(res, status, body);
     if (url.pathname.startsWith(`${CONTROL}/`)) return control(req, url, plainJson);
-    if (settings.down) throw new SandboxError(503, paymentErrorCodes.serviceUnavailable, '支付平台系统维护中，请稍后再试');
-    if (settings.latencyMs > 0) await sleep(settings.latencyMs);
+    await applySwitches(settings, paymentErrorCodes.serviceUnavailable, '支付平台系统维护中，请稍后再试');
     const p = paymentWire.paths;
     if (req.method === 'GET' && url.pathname === p.keys) return plainJson(200, { [paymentWire.keys.publicKey]: keyPair.publicKey, [paymentWire.keys.alg]: paymentWire.alg });
 

@@ -14,7 +14,9 @@ import {
   saveStateFile,
   sendJson,
   serverUrl,
-  sleep,
+  applySwitches,
+  patchSwitches,
+  readJsonObject,
 } from '../../sandbox-http';
 import { formatCompactTime } from '../../wire-formats';
 import {
@@ -193,17 +195,7 @@ export async function startSuishenbanSandbox(options: SuishenbanSandboxOptions):
     return message;
   }
 
-  async function jsonPatch(req: http.IncomingMessage): Promise<Record<string, unknown>> {
-    const raw = await readBody(req, MAX_BODY);
-    if (!raw) throw invalid('', '请求体过大');
-    try {
-      const value: unknown = JSON.parse(raw.toString('utf8') || '{}');
-      if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
-    } catch {
-      // falls through to the error below
-    }
-    throw invalid('', '请求体不是有效的JSON对象');
-  }
+  const jsonPatch = (req: http.IncomingMessage) => readJsonObject(req, MAX_BODY, suishenbanErrorCodes.invalidParam);
 
   async function control(req: http.IncomingMessage, url: URL, json: (status: number, body: unknown) => void): Promise<void> {
     const route = url.pathname.slice(CONTROL.length);
@@ -230,14 +222,7 @@ export async function startSuishenbanSandbox(options: SuishenbanSandboxOptions):
     if (route === '/settings') {
       if (req.method === 'GET') return json(200, settings);
       if (req.method === 'POST') {
-        const patch = await jsonPatch(req);
-        if (patch.latencyMs !== undefined && (typeof patch.latencyMs !== 'number' || !Number.isInteger(patch.latencyMs) || patch.latencyMs < 0 || patch.latencyMs > 120_000)) {
-          throw invalid('latencyMs', 'latencyMs须为0至120000之间的整数');
-        }
-        for (const flag of ['down', 'acceptAnyUser'] as const) if (patch[flag] !== undefined && typeof patch[flag] !== 'boolean') throw invalid(flag, `${flag}须为true或false`);
-        if (typeof patch.latencyMs === 'number') settings.latencyMs = patch.latencyMs;
-        if (typeof patch.down === 'boolean') settings.down = patch.down;
-        if (typeof patch.acceptAnyUser === 'boolean') settings.acceptAnyUser = patch.acceptAnyUser;
+        Object.assign(settings, patchSwitches(settings, await jsonPatch(req), ['down', 'acceptAnyUser'], suishenbanErrorCodes.invalidParam));
         return json(200, settings);
       }
     }
@@ -248,8 +233,7 @@ export async function startSuishenbanSandbox(options: SuishenbanSandboxOptions):
     const url = new URL(req.url ?? '/', 'http://sandbox');
     const json = (status: number, body: unknown) => sendJson(res, status, body);
     if (url.pathname.startsWith(`${CONTROL}/`)) return control(req, url, json);
-    if (settings.down) throw new SandboxError(503, suishenbanErrorCodes.serviceUnavailable, '随申办消息服务维护中，请稍后再试');
-    if (settings.latencyMs > 0) await sleep(settings.latencyMs);
+    await applySwitches(settings, suishenbanErrorCodes.serviceUnavailable, '随申办消息服务维护中，请稍后再试');
     if (req.method !== 'POST' || url.pathname !== suishenbanWire.paths.messages) throw new SandboxError(404, suishenbanErrorCodes.notFound, '接口不存在');
     const raw = await readBody(req, MAX_BODY);
     if (!raw) throw invalid('', '请求体过大');
