@@ -41,7 +41,34 @@ const TEST_ENGINE_DB = 'bpm_engine_test';
  * TEST_PGPORT, TEST_ENGINE_PORT, TEST_SMS_PORT, TEST_YWTB_PORT and TEST_DATA_DIR.
  * TEST_DATABASE_ADMIN_URL points at an external PostgreSQL instead of the embedded one.
  */
+interface RunningTestEnvironment {
+  testEnv: TestEnv;
+  stop: () => Promise<void>;
+}
+
+/**
+ * The integration projects share one environment: vitest calls each project's global setup, and the
+ * exclusive project (tests that change shared flows, run after the others) must see the same engine
+ * and database. The first call starts it; the last teardown stops it.
+ */
+const shared = globalThis as typeof globalThis & { bpmTestEnvironment?: { started: Promise<RunningTestEnvironment>; users: number } };
+
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  shared.bpmTestEnvironment ??= { started: startTestEnvironment(), users: 0 };
+  const environment = shared.bpmTestEnvironment;
+  environment.users += 1;
+  const { testEnv, stop } = await environment.started;
+  project.provide('testEnv', testEnv);
+  return async () => {
+    environment.users -= 1;
+    if (environment.users === 0) {
+      shared.bpmTestEnvironment = undefined;
+      await stop();
+    }
+  };
+}
+
+async function startTestEnvironment(): Promise<RunningTestEnvironment> {
   const dataDir = process.env.TEST_DATA_DIR ?? path.join(repoRoot, '.data', 'test');
   fs.mkdirSync(dataDir, { recursive: true });
   const log = (msg: string) => process.stderr.write(`[test setup] ${msg}\n`);
@@ -167,9 +194,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     suishenbanAppId,
     suishenbanAppSecret,
   };
-  project.provide('testEnv', testEnv);
-
-  return async () => {
+  const stop = async () => {
     await workers.stop();
     await db.destroy();
     await engine.stop();
@@ -181,6 +206,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await suishenbanSandbox.close();
     await eReceiptSandbox.close();
   };
+  return { testEnv, stop };
 }
 
 async function dropDatabases(adminUrl: string, names: string[]): Promise<void> {
