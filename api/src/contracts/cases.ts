@@ -48,7 +48,8 @@ export const caseTimelineEntry = z.object({
 export type CaseTimelineEntry = z.infer<typeof caseTimelineEntry>;
 
 export const caseDocument = z.object({
-  kind: z.enum(['registration-form', 'e-receipt', 'commitment']),
+  /** task-attachment: a file attached to one of the case's tasks (staff only). */
+  kind: z.enum(['registration-form', 'e-receipt', 'commitment', 'task-attachment']),
   title: z.string(),
   /** Download path under the API; null for a document shown as a digest only. */
   url: z.string().nullable(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { taskAttachmentIds } from './task-attachments';
 
 /** The key of a form designed in the console; a user task names it as `form:<key>`. */
 export const taskFormKey = z.string().trim().regex(/^[a-z][a-z0-9-]{1,59}$/, '表单标识须以小写字母开头，由小写字母、数字和连字符组成（2～60位）');
@@ -72,6 +73,8 @@ export const completeTaskFormRequest = z.object({
   opinion: z.string().trim().max(2000, '审批意见不能超过2000字').optional(),
   /** Links to documents (generic approval form), kept as the task's attachments. */
   attachments: z.array(attachmentLink).max(10, '附件不能超过10个').optional(),
+  /** Files uploaded to the task (`POST /tasks/:id/attachments`) that go with the opinion; each must be the task's. */
+  attachmentIds: taskAttachmentIds.optional(),
 });
 export type CompleteTaskFormRequest = z.infer<typeof completeTaskFormRequest>;
 

@@ -374,6 +374,11 @@ export class EngineClient {
     return this.request('GET', `/history/process-instance?${q}`, z.array(historicProcessInstance));
   }
 
+  /** One instance, running or ended, from the history. */
+  historicProcessInstance(id: string): Promise<HistoricProcessInstance> {
+    return this.request('GET', `/history/process-instance/${encodeURIComponent(id)}`, historicProcessInstance);
+  }
+
   /** Historic user tasks of an instance (assignee, completion, delete reason). */
   historicTasks(processInstanceId: string): Promise<HistoricTask[]> {
     const q = new URLSearchParams({ processInstanceId, sortBy: 'startTime', sortOrder: 'asc' });

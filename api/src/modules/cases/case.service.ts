@@ -4,6 +4,8 @@ import type { EngineClient, EngineIncident, HistoricActivity, HistoricProcessIns
 import type { RegistrationRepository, RegistrationEventRow } from '../registration/registration.repository';
 import type { RegistrationService } from '../registration/registration.service';
 import type { CaseRepository } from './case.repository';
+import type { TaskAttachmentRepository } from '../tasks/task-attachment.repository';
+import { taskAttachmentUrl } from '../tasks/task-attachments.service';
 
 /** Steps a reader of the timeline cares about; gateways, start events and containers are plumbing. */
 const stepTypes = new Set(['userTask', 'serviceTask', 'receiveTask', 'sendTask', 'scriptTask', 'businessRuleTask', 'callActivity', 'manualTask', 'task']);
@@ -24,6 +26,8 @@ export class CaseService {
     private readonly registrations: RegistrationService,
     private readonly registrationRows: RegistrationRepository,
     private readonly cases: CaseRepository,
+    /** Files reviewers attached to the case's tasks (U6), listed for staff only. */
+    private readonly taskAttachments?: TaskAttachmentRepository,
   ) {}
 
   async view(user: CurrentUser, businessKey: string): Promise<CaseView> {
@@ -82,6 +86,10 @@ export class CaseService {
       documents.push({ kind: 'commitment', title: '告知承诺书（已电子签署）', url: null, digest: registration.signatureDigest, at: registration.signedAt });
     if (receipt)
       documents.push({ kind: 'e-receipt', title: `财政电子票据 ${receipt.receipt_no}`, url: `/api/registrations/${businessKey}/receipt.pdf`, digest: null, at: receipt.issued_at.toISOString() });
+    // Internal review documents: the candidate does not see them.
+    if (staffView && this.taskAttachments)
+      for (const a of await this.taskAttachments.ofBusinessKey(businessKey))
+        documents.push({ kind: 'task-attachment', title: `${a.task_name ?? '办理'}附件：${a.file_name}（${a.uploader_name}）`, url: taskAttachmentUrl(a.task_id, a.id), digest: null, at: a.created_at.toISOString() });
 
     return {
       businessKey,
