@@ -41,8 +41,8 @@ describe('visibleMenu on the console menu', () => {
     expect(outline(visibleMenu(consoleMenu, candidate))).toEqual(['网上报名/我的报名', '网上报名/报考指南', '网上报名/报名申请', '网上报名/证件照片', '网上报名/绑定手机', '网上报名/证照快递', '网上报名/消息中心']);
   });
 
-  it('shows a reviewer the review inbox and the registration data of the exams they review', () => {
-    expect(outline(visibleMenu(consoleMenu, reviewer))).toEqual(['待办事项/资格审核待办', '待办事项/回避申报', '报名数据管理/报名数据', '报名数据管理/报名统计']);
+  it('shows a reviewer the review inbox, their message centre (U6 催办) and the registration data of the exams they review', () => {
+    expect(outline(visibleMenu(consoleMenu, reviewer))).toEqual(['待办事项/资格审核待办', '待办事项/回避申报', '待办事项/消息中心', '报名数据管理/报名数据', '报名数据管理/报名统计']);
   });
 
   it('shows an exam admin the exam administration pages, and nothing to nobody', () => {

@@ -110,6 +110,14 @@ export const menuRoutes: RouteRecordRaw[] = [
         component: () => import('./views/review-assignment/ReviewerConflictsView.vue'),
         meta: { title: '回避申报', permission: 'registration-task:read' },
       },
+      {
+        // Staff see the same message centre as candidates: 催办 and other work reminders (U6).
+        path: 'messages',
+        name: 'staff-messages',
+        component: () => import('./views/portal/MessageCentreView.vue'),
+        props: { intro: '同事催办等工作提醒会发到这里（仅站内消息）；点击消息打开相应的待办。' },
+        meta: { title: '消息中心', permission: 'registration-task:read', badge: 'unread-messages' },
+      },
     ],
   },
   {

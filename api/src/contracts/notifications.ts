@@ -35,6 +35,9 @@ export const messageParamLabels: Record<string, string> = {
   amount: '金额（元）',
   applicationNo: '申请编号',
   decision: '审批结果',
+  step: '待办环节',
+  urger: '催办人',
+  note: '催办说明',
 };
 
 /** Values the live preview fills in. */
@@ -48,6 +51,9 @@ export const messageParamSamples: Record<string, string> = {
   amount: '140.00',
   applicationNo: 'ZC2026000045',
   decision: '准予注册',
+  step: '资格审核',
+  urger: '赵审核',
+  note: '考生来电询问进度，请今日办理',
 };
 
 const PLACEHOLDER = /\{\{\s*([^{}]*?)\s*\}\}/g;

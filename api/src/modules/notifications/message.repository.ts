@@ -46,6 +46,15 @@ export class MessageRepository {
     return inserted ?? (await this.findByEvent(message.event_key, message.template_code))!;
   }
 
+  /** Writes messages only the message centre carries (staff notices), in the caller's transaction; one per event and template. */
+  async insertCentreOnly(trx: Db, messages: NewMessage[]): Promise<void> {
+    if (messages.length === 0) return;
+    await trx<MessageRow>('messages')
+      .insert(messages.map((m) => ({ ...m, status: 'centre-only' as const })))
+      .onConflict(['event_key', 'template_code'])
+      .ignore();
+  }
+
   /** How the person can be reached: their 一网通办 subject (also their 随申办 user id) and bound phone (SM4). */
   contactOf(userId: number): Promise<{ ywtb_sub: string | null; bound_phone: string | null } | undefined> {
     return this.db('users').where({ id: userId }).first('ywtb_sub', 'bound_phone');

@@ -497,6 +497,9 @@ export class RegistrationService {
   async decideEligibility(registrationNo: string): Promise<{ eligible: boolean; manualReview: boolean }> {
     const row = await this.registrations.findByNo(registrationNo);
     if (!row) throw new Error(`registration ${registrationNo} not found`);
+    // A resubmission completes the correction task inside its transaction, so this step can run before
+    // the corrected form commits: fail and be retried rather than decide on the returned form.
+    if (row.status === 'returned') throw new Error(`registration ${registrationNo} is not yet resubmitted`);
     if (row.status !== 'submitted') return { eligible: row.precheck_passed ?? false, manualReview: row.manual_review ?? true };
     const facts = {
       education: row.education,

@@ -1,0 +1,76 @@
+import type { DataScope } from '../../auth/data-scope';
+import type { UserRepository } from '../../auth/user.repository';
+import type { CurrentUser } from '../../contracts/auth';
+import type { Db } from '../../db/knex';
+import type { EngineClient, EngineTask } from '../../engine/engine-client';
+import { conflict, notFound } from '../../http/errors';
+import type { StaffNoticeService } from '../notifications/staff-notice.service';
+import type { InboxRepository } from './inbox.repository';
+
+/** The same person urges the same task at most once in this many minutes. */
+export const URGE_INTERVAL_MINUTES = 10;
+/** The message-centre template of an urge (migration 20261128_30). */
+export const TASK_URGED_TEMPLATE = 'task-urged';
+const MINUTE_MS = 60_000;
+
+const messages = {
+  tooSoon: (minutes: number) => `您已催办过该待办，同一待办${URGE_INTERVAL_MINUTES}分钟内只能催办一次，请${minutes}分钟后再试`,
+  taskGone: '该待办已被处理或不存在',
+  noNote: '请尽快办理',
+};
+
+/** Whole minutes (at least one) until the person may urge the task again. */
+const minutesUntilNext = (last: Date): number => Math.max(1, Math.ceil((last.getTime() + URGE_INTERVAL_MINUTES * MINUTE_MS - Date.now()) / MINUTE_MS));
+
+/**
+ * 催办 (U6) that reaches the person: the urge is recorded and, in the same transaction, a message
+ * goes to the message centre of the assignee — or, for an unclaimed task, of every enabled reviewer
+ * of its groups — never to the urger, never by SMS. One urge per person and task per interval.
+ */
+export class TaskUrgeService {
+  constructor(
+    private readonly db: Db,
+    private readonly engine: EngineClient,
+    private readonly repo: InboxRepository,
+    private readonly scope: DataScope,
+    private readonly users: UserRepository,
+    private readonly notices: StaffNoticeService,
+  ) {}
+
+  /** `task` and `groups` as the caller's access check found them; `step` names the task for people. */
+  async urge(user: CurrentUser, task: EngineTask, groups: string[], step: string, note: string | undefined): Promise<{ notified: string }> {
+    const notified = task.assignee ?? groups.join(',');
+    const recipients = (await this.recipients(task, groups)).filter((r) => r.username !== user.username);
+    const registrationNo = (await this.engine.processInstance(task.processInstanceId)).businessKey;
+    if (!registrationNo) throw notFound(messages.taskGone);
+    await this.db.transaction(async (trx) => {
+      // A second urge by the same person waits here for the first to commit, then sees it.
+      await trx.raw('select pg_advisory_xact_lock(hashtext(?))', [`task-urge:${task.id}:${user.username}`]);
+      const last = await this.repo.recentUrge(trx, task.id, user.username, URGE_INTERVAL_MINUTES);
+      if (last) throw conflict('URGE_TOO_SOON', messages.tooSoon(minutesUntilNext(last)));
+      const urgeId = await this.repo.addUrge(trx, task.id, task.processInstanceId, user.username, notified, note || null);
+      await this.notices.send(trx, {
+        templateCode: TASK_URGED_TEMPLATE,
+        eventKey: `task-urge:${urgeId}`,
+        caseKey: task.id,
+        link: `/inbox/review?q=${encodeURIComponent(registrationNo)}`,
+        params: { registrationNo, step, urger: user.displayName, note: note || messages.noNote },
+        userIds: recipients.map((r) => r.id),
+      });
+    });
+    return { notified };
+  }
+
+  /** The assignee, or the group's reviewers (role seals checked) while nobody has claimed the task. */
+  private async recipients(task: EngineTask, groups: string[]): Promise<Array<{ id: number; username: string }>> {
+    if (task.assignee) {
+      const row = await this.users.findByUsername(task.assignee);
+      return row?.enabled ? [{ id: row.id, username: row.username }] : [];
+    }
+    const reviewers: Array<{ id: number; username: string }> = [];
+    for (const member of await this.scope.groupMembers(groups)) {
+      if ((await this.users.rolesAndPermissions(member.id)).roles.includes('exam-reviewer')) reviewers.push(member);
+    }
+    return reviewers;
+  }
+}
