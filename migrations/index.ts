@@ -27,6 +27,8 @@ import * as m20261128_25 from './20261128_25_inbox';
 import * as m20261128_27 from './20261128_27_task_forms';
 import * as m20261128_26 from './20261128_26_review_assignment';
 import * as m20261128_28 from './20261128_28_inbox_indexes';
+import * as m20261128_29 from './20261128_29_task_attachments';
+import * as m20261128_30 from './20261128_30_task_urge_message';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -66,6 +68,8 @@ const migrations: Array<[string, Migration]> = [
   ['20261128_27_task_forms', m20261128_27],
   ['20261128_26_review_assignment', m20261128_26],
   ['20261128_28_inbox_indexes', m20261128_28],
+  ['20261128_29_task_attachments', m20261128_29],
+  ['20261128_30_task_urge_message', m20261128_30],
 ];
 
 export const migrationSource: Knex.MigrationSource<[string, Migration]> = {

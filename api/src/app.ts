@@ -48,6 +48,11 @@ import { ReviewTaskService } from './modules/tasks/review-task.service';
 import { reviewTaskRoutes } from './modules/tasks/review-task.routes';
 import { TaskActionService } from './modules/tasks/task-actions.service';
 import { InboxRepository } from './modules/tasks/inbox.repository';
+import { TaskAttachmentRepository } from './modules/tasks/task-attachment.repository';
+import { TaskAttachmentService } from './modules/tasks/task-attachments.service';
+import { TASK_ATTACHMENT_UPLOAD_PATH, taskAttachmentRoutes } from './modules/tasks/task-attachments.routes';
+import { TaskUrgeService } from './modules/tasks/task-urge.service';
+import { StaffNoticeService } from './modules/notifications/staff-notice.service';
 import { mountReviewAssignment } from './modules/tasks/review-assignment.routes';
 import { CaseRepository } from './modules/cases/case.repository';
 import { CaseService } from './modules/cases/case.service';
@@ -171,18 +176,23 @@ export function createApp(deps: AppDeps): BpmApp {
       new PaymentReconciliationService(paymentAdmin, payments, deps.payment.platform),
     );
   }
-  const taskActions = new TaskActionService(engine, registrationRepo, scope, new InboxRepository(db, registrationRepo), users, db);
+  const inbox = new InboxRepository(db, registrationRepo);
+  const staffNotices = new StaffNoticeService(new MessageTemplateRepository(db), new MessageRepository(db));
+  const taskActions = new TaskActionService(engine, registrationRepo, scope, inbox, users, db, new TaskUrgeService(db, engine, inbox, scope, users, staffNotices));
   const reviewTasks = new ReviewTaskService(engine, registrationRepo, scope, taskActions);
   reviewTaskRoutes(routes, reviewTasks, taskActions);
+  const taskAttachmentRepo = new TaskAttachmentRepository(db);
+  const taskAttachments = new TaskAttachmentService(engine, taskAttachmentRepo, scope);
+  taskAttachmentRoutes(routes, taskAttachments);
   mountReviewAssignment(routes, { db, engine, security: deps.security, registrations: registrationRepo, scope, tasks: reviewTasks });
-  caseRoutes(routes, new CaseService(engine, registrations, registrationRepo, new CaseRepository(db)), new OperationsService(engine));
+  caseRoutes(routes, new CaseService(engine, registrations, registrationRepo, new CaseRepository(db), taskAttachmentRepo), new OperationsService(engine));
   const taskForms = new TaskFormRepository(db);
   // The contract check accepts `form:<key>` for the forms designed in the console (U3).
   const modelChecker = new ModelChecker(undefined, () => taskForms.keys());
   processRoutes(routes, new ProcessDeploymentService(engine), new ProcessDesignerService(engine, new ProcessDesignerRepository(db), modelChecker));
   processMigrationRoutes(routes, new ProcessMigrationService(engine));
   decisionRoutes(routes, new DecisionDesignerService(engine));
-  taskFormRoutes(routes, new TaskFormService(engine, taskForms, scope));
+  taskFormRoutes(routes, new TaskFormService(engine, taskForms, scope, taskActions, taskAttachments));
   auditRoutes(routes, deps.security.audit);
   signatureRoutes(routes, deps.security.sm2);
   photoRoutes(routes, new PhotoService(new PhotoRepository(db)));
@@ -235,7 +245,7 @@ export function createApp(deps: AppDeps): BpmApp {
   // Uploads (uploadRules key on the signed-in user, so these run after the session is loaded).
   const uploadLimits = Router();
   const postOnly = (rules: readonly RateLimitRule[]) => rules.map((rule) => ({ ...rule, key: (req: express.Request) => (req.method === 'POST' ? rule.key(req) : undefined) }));
-  for (const uploadPath of [PHOTO_UPLOAD_PATH, CERTIFICATE_UPLOAD_PATH]) uploadLimits.use(uploadPath, rateLimits(limitStore, postOnly(uploadRules)));
+  for (const uploadPath of [PHOTO_UPLOAD_PATH, CERTIFICATE_UPLOAD_PATH, TASK_ATTACHMENT_UPLOAD_PATH]) uploadLimits.use(uploadPath, rateLimits(limitStore, postOnly(uploadRules)));
   app.use(
     '/api',
     session({

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { returnItem } from './registration';
 
+/** The 资格审核 step of exam-registration: decided with its own dialog, the only step bulk approve takes. */
+export const REVIEW_TASK = 'Task_QualificationReview';
+
 /** 通过 / 不通过 / 退回考生修改. */
 export const reviewDecisions = ['approve', 'reject', 'return'] as const;
 export type ReviewDecision = (typeof reviewDecisions)[number];
@@ -36,6 +39,8 @@ export const inboxTask = z.object({
   /** 抄送: who sent it and why. */
   ccBy: z.string().nullable().optional(),
   ccNote: z.string().nullable().optional(),
+  /** How the console completes the task: null for 资格审核 (its own dialog), else a designed or the generic form. */
+  formKey: z.string().nullable().optional(),
   /** The case's current open step (已办, 经办, 抄送 rows), null when none is open. */
   currentStep: z.string().nullable().optional(),
 });

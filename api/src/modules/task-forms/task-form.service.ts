@@ -17,6 +17,8 @@ import { EngineError, type EngineClient, type EngineTask } from '../../engine/en
 import { DomainError, conflict, forbidden, notFound, validationError } from '../../http/errors';
 import { formFieldsOf, formVariables, type FormField } from './form-fields';
 import type { TaskFormRepository, TaskFormRow } from './task-form.repository';
+import type { CompletionGuard } from '../tasks/review-task.service';
+import { taskAttachmentUrl, type TaskAttachmentService } from '../tasks/task-attachments.service';
 
 const messages = {
   noForm: '该表单不存在',
@@ -49,6 +51,10 @@ export class TaskFormService {
     private readonly engine: EngineClient,
     private readonly repo: TaskFormRepository,
     private readonly scope: DataScope,
+    /** The inbox's checks (委派 handed back, 加签 signed) and its 经办 record, as for 资格审核. */
+    private readonly guard?: CompletionGuard,
+    /** Files uploaded to the task (U6) that a completion refers to by id. */
+    private readonly attachments?: TaskAttachmentService,
   ) {}
 
   async list(): Promise<TaskFormSummary[]> {
@@ -130,8 +136,9 @@ export class TaskFormService {
 
   /**
    * Completes a generic-approval or form-js task: checks the values against the form's fields, keeps
-   * the opinion as a comment and the attachments as links, then completes with the form's own keys as
-   * variables. An unclaimed task is claimed for the user first.
+   * the opinion as a comment and the attachments (links, and files uploaded to the task) as engine
+   * links, then completes with the form's own keys as variables. An unclaimed task is claimed for the
+   * user first.
    */
   async complete(user: CurrentUser, taskId: string, input: CompleteTaskFormRequest): Promise<CompleteTaskFormResult> {
     const task = await this.taskFor(user, taskId);
@@ -141,6 +148,8 @@ export class TaskFormService {
     const { variables, errors } = formVariables(fields, input.data);
     if (kind === 'generic-approval' && variables.decision === 'reject' && !input.opinion) errors.push({ field: 'opinion', message: messages.opinionRequired });
     if (errors.length) throw validationError(errors);
+    const uploaded = (await this.attachments?.referenced(taskId, input.attachmentIds ?? [])) ?? [];
+    await this.guard?.beforeComplete(user, task);
 
     if (!task.assignee) {
       try {
@@ -152,6 +161,8 @@ export class TaskFormService {
     }
     if (input.opinion) await this.engine.createComment(taskId, input.opinion, task.processInstanceId);
     for (const a of input.attachments ?? []) await this.engine.createTaskUrlAttachment(taskId, task.processInstanceId, a.name, a.url);
+    // Uploaded files stay in our database; the engine's history links them with the opinion.
+    for (const a of uploaded) await this.engine.createTaskUrlAttachment(taskId, task.processInstanceId, a.file_name, taskAttachmentUrl(taskId, a.id));
     try {
       // Only the form's own keys: a form cannot set other process variables. The engine's history keeps who completed it.
       await this.engine.complete(taskId, variables);
@@ -159,6 +170,7 @@ export class TaskFormService {
       if (err instanceof EngineError && err.status === 404) throw notFound(messages.taskGone);
       throw err;
     }
+    await this.guard?.afterComplete(user, task, typeof variables.decision === 'string' ? variables.decision : 'completed');
     return { taskId, variables: Object.keys(variables) };
   }
 }

@@ -14,8 +14,8 @@ import type { SecurityServices } from '../../security/security-services';
 import type { RegistrationDetailRow, RegistrationRepository } from '../registration/registration.repository';
 import { EXAM_REGISTRATION_PROCESS } from '../registration/registration.service';
 import type { ConflictRow, ExamReviewer, ReviewAssignmentRepository } from './review-assignment.repository';
+import { REVIEW_TASK } from '../../contracts/task';
 
-const REVIEW_TASK = 'Task_QualificationReview';
 /** Unassigned tasks handled per exam and run; a later run takes the rest. */
 const BATCH = 500;
 

@@ -9,8 +9,7 @@ import { REVIEW_ROUTING_DECISION, reviewReasonLabel } from '../registration/elig
 import type { RegistrationDetailRow, RegistrationRepository } from '../registration/registration.repository';
 import type { ReviewAssignmentRepository } from './review-assignment.repository';
 import type { ReviewTaskService } from './review-task.service';
-
-const REVIEW_TASK = 'Task_QualificationReview';
+import { REVIEW_TASK } from '../../contracts/task';
 
 /**
  * Review reasons (DMN registration-review-routing) whose check a reviewer may confirm in bulk: the

@@ -119,7 +119,9 @@ export class InboxRepository {
       .ignore();
   }
 
-  handledTask(taskId: string): Promise<{ task_id: string; process_instance_id: string; username: string; outcome: string; handled_at: Date; withdrawn_at: Date | null } | undefined> {
+  handledTask(
+    taskId: string,
+  ): Promise<{ task_id: string; process_instance_id: string; task_definition_key: string; username: string; outcome: string; handled_at: Date; withdrawn_at: Date | null } | undefined> {
     return this.db('task_handled').where({ task_id: taskId }).first();
   }
 
@@ -134,8 +136,20 @@ export class InboxRepository {
       .merge(['note', 'sent_by']);
   }
 
-  async addUrge(taskId: string, processInstanceId: string, urgedBy: string, notified: string, note: string | null): Promise<void> {
-    await this.db('task_urges').insert({ task_id: taskId, process_instance_id: processInstanceId, urged_by: urgedBy, notified, note });
+  /** Records an urge in the caller's transaction; its id. */
+  async addUrge(trx: Db, taskId: string, processInstanceId: string, urgedBy: string, notified: string, note: string | null): Promise<number> {
+    const [row] = await trx('task_urges').insert({ task_id: taskId, process_instance_id: processInstanceId, urged_by: urgedBy, notified, note }).returning('id');
+    return Number((row as { id: number | string }).id);
+  }
+
+  /** When the user last urged the task, if within the last `minutes` (database time). */
+  async recentUrge(trx: Db, taskId: string, urgedBy: string, minutes: number): Promise<Date | undefined> {
+    const row = await trx('task_urges')
+      .where({ task_id: taskId, urged_by: urgedBy })
+      .andWhere('created_at', '>', trx.raw(`now() - make_interval(mins => ?)`, [minutes]))
+      .orderBy('created_at', 'desc')
+      .first<{ created_at: Date } | undefined>('created_at');
+    return row?.created_at;
   }
 
   urges(taskId: string): Promise<Array<{ urged_by: string; notified: string; note: string | null; created_at: Date }>> {

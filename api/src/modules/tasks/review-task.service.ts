@@ -1,13 +1,10 @@
 import type { CurrentUser } from '../../contracts/auth';
-import type { CompleteReviewRequest, InboxTask } from '../../contracts/task';
+import type { CompleteReviewRequest } from '../../contracts/task';
 import { EngineError, type EngineClient, type EngineTask } from '../../engine/engine-client';
 import { DomainError, conflict, forbidden, notFound } from '../../http/errors';
 import type { DataScope } from '../../auth/data-scope';
-import { maskName } from '../registration/id-number';
 import type { RegistrationRepository } from '../registration/registration.repository';
-import { EXAM_REGISTRATION_PROCESS } from '../registration/registration.service';
-
-const REVIEW_TASK = 'Task_QualificationReview';
+import { REVIEW_TASK } from '../../contracts/task';
 
 /** Checks and records around a review decision (U6: 委派, 加签, 经办); see TaskActionService. */
 export interface CompletionGuard {
@@ -31,10 +28,11 @@ export class ReviewTaskService {
     private readonly guard?: CompletionGuard,
   ) {}
 
-  private async loadTask(taskId: string): Promise<EngineTask> {
+  /** A task of any staff step; `review` limits it to 资格审核 (the decision only that step takes). */
+  private async loadTask(taskId: string, review = false): Promise<EngineTask> {
     try {
       const task = await this.engine.getTask(taskId);
-      if (task.taskDefinitionKey !== REVIEW_TASK) throw notFound(messages.taskGone);
+      if (review && task.taskDefinitionKey !== REVIEW_TASK) throw notFound(messages.taskGone);
       return task;
     } catch (err) {
       if (err instanceof EngineError && err.status === 404) throw notFound(messages.taskGone);
@@ -65,7 +63,7 @@ export class ReviewTaskService {
   }
 
   async complete(user: CurrentUser, taskId: string, input: CompleteReviewRequest): Promise<void> {
-    const task = await this.loadTask(taskId);
+    const task = await this.loadTask(taskId, true);
     if (task.assignee !== user.username) throw new DomainError(403, 'NOT_ASSIGNEE', messages.notAssignee);
     await this.guard?.beforeComplete(user, task);
     await this.engine.complete(taskId, {

@@ -9,7 +9,7 @@ import type {
   TaskCosigner,
   TaskDatesRequest,
 } from '../../contracts/task';
-import { savedInboxFilter } from '../../contracts/task';
+import { REVIEW_TASK, savedInboxFilter } from '../../contracts/task';
 import type { Db } from '../../db/knex';
 import type { DataScope } from '../../auth/data-scope';
 import type { UserRepository } from '../../auth/user.repository';
@@ -19,8 +19,8 @@ import { maskName } from '../registration/id-number';
 import type { RegistrationRepository } from '../registration/registration.repository';
 import { EXAM_REGISTRATION_PROCESS } from '../registration/registration.service';
 import type { InboxCaseRow, InboxRepository } from './inbox.repository';
+import type { TaskUrgeService } from './task-urge.service';
 
-export const REVIEW_TASK = 'Task_QualificationReview';
 const CORRECTION_TASK = 'Task_CandidateCorrection';
 /** Steps after a review decision during which its reviewer may still take it back (撤回). */
 const WITHDRAWABLE_STEPS = new Set([CORRECTION_TASK, 'Task_RecordReviewOutcome', 'Notify_Returned']);
@@ -77,6 +77,7 @@ export class TaskActionService {
     private readonly repo: InboxRepository,
     private readonly users: UserRepository,
     private readonly db: Db,
+    private readonly urges: TaskUrgeService,
   ) {}
 
   // ---- inbox (U5) ----
@@ -192,6 +193,7 @@ export class TaskActionService {
       created: t.created,
       due: t.due,
       followUp: t.followUp ?? null,
+      formKey: t.formKey ?? null,
     };
   }
 
@@ -214,21 +216,21 @@ export class TaskActionService {
 
   // ---- access ----
 
+  /** Any staff task of a case (资格审核 or a step a designer added, such as 专家评审); access() checks the groups. */
   private async loadTask(taskId: string): Promise<EngineTask> {
     try {
-      const task = await this.engine.getTask(taskId);
-      if (task.taskDefinitionKey !== REVIEW_TASK) throw notFound(messages.taskGone);
-      return task;
+      return await this.engine.getTask(taskId);
     } catch (err) {
       if (err instanceof EngineError && err.status === 404) throw notFound(messages.taskGone);
       throw err;
     }
   }
 
-  /** The task, when it is a review task of one of the user's groups (or theirs); its groups. */
+  /** The task, when it belongs to one of the user's groups; its groups. */
   private async access(user: CurrentUser, taskId: string): Promise<{ task: EngineTask; groups: string[] }> {
     const task = await this.loadTask(taskId);
     const groups = await this.engine.candidateGroups(taskId);
+    if (task.assignee === user.username) return { task, groups };
     const mine = await this.scope.engineGroups(user);
     if (!groups.some((g) => mine.includes(g))) throw forbidden(messages.notYourGroup);
     return { task, groups };
@@ -297,15 +299,21 @@ export class TaskActionService {
       .filter((h) => h.id !== task.id && h.taskDefinitionKey !== task.taskDefinitionKey && h.deleteReason === 'completed' && h.endTime && h.endTime <= task.created)
       .at(-1);
     if (!previous || !current?.activityInstanceId) throw conflict('NO_PREVIOUS_STEP', messages.noPrevious);
-    if (previous.taskDefinitionKey === CORRECTION_TASK) {
-      const registrationNo = await this.businessKeyOf(task.processInstanceId);
-      await this.db.transaction(async (trx) => {
-        const row = await this.registrations.findForUpdate(trx, registrationNo);
-        if (!row) throw notFound(messages.taskGone);
-        await this.registrations.transition(trx, registrationNo, ['under-review'], { status: 'returned', review_comment: comment, reviewed_by: user.username, reviewed_at: new Date() });
-        await this.registrations.addEvent(trx, row.id, { kind: 'review-returned', title: '资格审核：退回上一环节', detail: comment, actor: user.displayName, idempotencyKey: `return-previous:${task.id}` });
-      });
-    }
+    // The registration's status follows the step the case returns to: the candidate's correction, or 资格审核 again.
+    const status =
+      previous.taskDefinitionKey === CORRECTION_TASK
+        ? { from: ['under-review' as const], to: { status: 'returned' as const, review_comment: comment, reviewed_by: user.username, reviewed_at: new Date() } }
+        : previous.taskDefinitionKey === REVIEW_TASK
+          ? { from: ['approved' as const, 'rejected' as const], to: { status: 'under-review' as const, review_comment: null, reviewed_by: null, reviewed_at: null } }
+          : null;
+    const registrationNo = await this.businessKeyOf(task.processInstanceId);
+    await this.db.transaction(async (trx) => {
+      const row = await this.registrations.findForUpdate(trx, registrationNo);
+      if (!row) throw notFound(messages.taskGone);
+      if (status) await this.registrations.transition(trx, registrationNo, status.from, status.to);
+      const title = `${STEP_NAMES[task.taskDefinitionKey] ?? task.name ?? '审核'}：退回上一环节`;
+      await this.registrations.addEvent(trx, row.id, { kind: 'review-returned', title, detail: comment, actor: user.displayName, idempotencyKey: `return-previous:${task.id}` });
+    });
     await this.engine.createComment(taskId, `${user.username}${COMMENT_SEP}【退回】${comment}`, task.processInstanceId);
     await this.engine.modifyProcessInstance(
       task.processInstanceId,
@@ -327,7 +335,8 @@ export class TaskActionService {
   /** 撤回: the reviewer takes back a decision while the next step has not been acted on. */
   async withdraw(user: CurrentUser, taskId: string): Promise<{ taskId: string | null }> {
     const handled = await this.repo.handledTask(taskId);
-    if (!handled || handled.username !== user.username) throw notFound(messages.nothingToWithdraw);
+    // Only a 资格审核 decision can be taken back; other steps have no undo in the flow.
+    if (!handled || handled.username !== user.username || handled.task_definition_key !== REVIEW_TASK) throw notFound(messages.nothingToWithdraw);
     if (handled.withdrawn_at) throw conflict('ALREADY_WITHDRAWN', messages.alreadyWithdrawn);
     let tree: EngineActivityInstance;
     try {
@@ -357,12 +366,10 @@ export class TaskActionService {
     return { taskId: again?.id ?? null };
   }
 
-  /** 催办: records the urge and tells the assignee (or the group of an unclaimed task). */
+  /** 催办: records the urge and messages the assignee (or the group of an unclaimed task), at most once per interval. */
   async urge(user: CurrentUser, taskId: string, note: string | undefined): Promise<{ notified: string }> {
     const { task, groups } = await this.access(user, taskId);
-    const notified = task.assignee ?? groups.join(',');
-    await this.repo.addUrge(taskId, task.processInstanceId, user.username, notified, note ?? null);
-    return { notified };
+    return this.urges.urge(user, task, groups, STEP_NAMES[task.taskDefinitionKey] ?? task.name ?? task.taskDefinitionKey, note);
   }
 
   /** 抄送 to colleagues of the task's group; they see it in their 抄送 tab. */

@@ -20,11 +20,13 @@ const task = (over: Partial<InboxTask>): InboxTask => ({
 });
 
 describe('bulk approve selection (U7)', () => {
-  it('U7 offers only rows whose automatic checks passed and that are free or mine', () => {
+  it('U7 offers only 资格审核 rows whose automatic checks passed and that are free or mine', () => {
     expect(canBulkApprove(task({}), 'reviewer1')).toBe(true);
     expect(canBulkApprove(task({ assignee: 'reviewer1' }), 'reviewer1')).toBe(true);
     expect(canBulkApprove(task({ assignee: 'reviewer2' }), 'reviewer1')).toBe(false);
     expect(canBulkApprove(task({ precheckPassed: false }), 'reviewer1')).toBe(false);
     expect(canBulkApprove(task({ precheckPassed: null }), 'reviewer1')).toBe(false);
+    // A step a designer added (专家评审) is always decided one by one.
+    expect(canBulkApprove(task({ taskDefinitionKey: 'Activity_0expert', name: '专家评审', formKey: 'form:expert-review' }), 'reviewer1')).toBe(false);
   });
 });
