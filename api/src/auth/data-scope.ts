@@ -22,6 +22,23 @@ export class DataScope {
     return (await this.reviewerExams(user.id)).map((e) => reviewerGroup(e.code));
   }
 
+  /**
+   * The enabled staff assigned to the exams of these engine groups (who an unclaimed task's group is);
+   * the caller checks their reviewer role, as `engineGroups` does.
+   */
+  async groupMembers(groups: readonly string[]): Promise<Array<{ id: number; username: string }>> {
+    const prefix = reviewerGroup('');
+    const codes = groups.filter((g) => g.startsWith(prefix)).map((g) => g.slice(prefix.length));
+    if (codes.length === 0) return [];
+    return this.db('exam_reviewers as er')
+      .join('exams as e', 'e.id', 'er.exam_id')
+      .join('users as u', 'u.id', 'er.user_id')
+      .whereIn('e.code', codes)
+      .andWhere({ 'u.enabled': true, 'u.kind': 'staff' })
+      .distinct('u.id', 'u.username')
+      .orderBy('u.username');
+  }
+
   async canReadRegistration(user: CurrentUser, registration: { user_id: number; exam_id: number }): Promise<boolean> {
     if (user.permissions.includes('registration:read-own') && registration.user_id === user.id) return true;
     if (!user.permissions.includes('registration:read')) return false;
