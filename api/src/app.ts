@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import express, { Router, type Express } from 'express';
 import session from 'express-session';
-import connectPgSimple from 'connect-pg-simple';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { repoRoot, type AppConfig } from './config';
@@ -17,6 +16,8 @@ import { UserRepository } from './auth/user.repository';
 import { AuthService } from './auth/auth.service';
 import { DataScope } from './auth/data-scope';
 import { authRoutes } from './auth/auth.routes';
+import { PgSessionStore } from './auth/session-store';
+import { SignedInUsers } from './auth/signed-in-users';
 import { LoginCipher } from './auth/login-cipher';
 import { SecondFactorService } from './auth/second-factor.service';
 import type { SmsGateway } from './integrations/sms/sms-gateway';
@@ -147,8 +148,9 @@ export function createApp(deps: AppDeps): BpmApp {
 
   const payments = deps.payment ? new PaymentService(db, deps.security, engine, deps.payment.platform, deps.payment.receipts, deps.payment) : null;
 
+  const signedIn = new SignedInUsers(auth, scope);
   const routes = new ApiRoutes(
-    async (req) => (req.session.userId ? auth.currentUser(req.session.userId) : null),
+    async (req) => (req.session.userId ? signedIn.load(req.session.userId) : null),
     (entry) => deps.security.audit.append(entry),
     (cipherHex) => deps.security.sm2.decryptFromBrowser('transport', cipherHex),
   );
@@ -236,7 +238,6 @@ export function createApp(deps: AppDeps): BpmApp {
   if (deps.payment && payments) mountPaymentCallback(app, deps.payment.platform, payments, log);
   if (deps.courier) mountCourierCallback(app, deps.courier.platform, deliveries, (entry) => deps.security.audit.append(entry), log);
 
-  const PgStore = connectPgSimple(session);
   const secureCookies = deps.config.secureCookies ?? false;
   // CSRF first: a forged request is refused before its body is parsed or its session is loaded.
   app.use('/api', csrfProtection({ secret: deps.config.sessionSecret, secure: secureCookies }), express.json({ limit: '100kb' }), rejectControlCharacters);
@@ -250,7 +251,7 @@ export function createApp(deps: AppDeps): BpmApp {
     '/api',
     session({
       name: 'bpm.sid',
-      store: new PgStore({ conString: deps.config.databaseUrl, tableName: 'user_sessions', createTableIfMissing: false, pruneSessionInterval: 600 }),
+      store: new PgSessionStore({ conString: deps.config.databaseUrl, tableName: 'user_sessions', createTableIfMissing: false, pruneSessionInterval: 600 }),
       secret: deps.config.sessionSecret,
       resave: false,
       saveUninitialized: false,

@@ -35,9 +35,9 @@ export class AuthService {
 
   /** The user as the API and console see it; null when the account is gone or disabled. */
   async currentUser(userId: number): Promise<CurrentUser | null> {
-    const user = await this.users.findById(userId);
+    // Both are read on every API call: in parallel, one round trip instead of two.
+    const [user, { roles, permissions, tampered }] = await Promise.all([this.users.findById(userId), this.users.rolesAndPermissions(userId)]);
     if (!user || !user.enabled) return null;
-    const { roles, permissions, tampered } = await this.users.rolesAndPermissions(userId);
     if (tampered > 0) this.onTamperedAccessControl(user.username, tampered);
     const bureau = roles.map((r: RoleCode) => roleBureau[r]).find((b) => b !== undefined) ?? null;
     return { id: user.id, username: user.username, displayName: user.display_name, roles, permissions, bureau };

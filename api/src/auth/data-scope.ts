@@ -10,16 +10,30 @@ export const reviewerGroup = (examCode: string): string => `exam-reviewer-${exam
  * passes through here, not only the route.
  */
 export class DataScope {
+  /** Reviewer exams read alongside a request's user (`preload`); each user object serves one request. */
+  readonly #preloaded = new WeakMap<CurrentUser, Promise<Array<{ id: number; code: string }>>>();
+
   constructor(private readonly db: Db) {}
 
-  reviewerExams(userId: number): Promise<Array<{ id: number; code: string }>> {
+  /** A promise (not a query builder, which would run again each time it is awaited). */
+  async reviewerExams(userId: number): Promise<Array<{ id: number; code: string }>> {
     return this.db('exam_reviewers as er').join('exams as e', 'e.id', 'er.exam_id').where('er.user_id', userId).select('e.id', 'e.code');
+  }
+
+  /** Gives a request's user the reviewer exams read for this request in parallel with the user (`SignedInUsers`). */
+  preload(user: CurrentUser, exams: Promise<Array<{ id: number; code: string }>>): void {
+    this.#preloaded.set(user, exams);
+  }
+
+  /** The user's reviewer exams: those read for this request if they were, else read now. */
+  #examsOf(user: CurrentUser): Promise<Array<{ id: number; code: string }>> {
+    return this.#preloaded.get(user) ?? this.reviewerExams(user.id);
   }
 
   /** Engine groups whose unclaimed tasks the user may see and claim. */
   async engineGroups(user: CurrentUser): Promise<string[]> {
     if (!user.roles.includes('exam-reviewer')) return [];
-    return (await this.reviewerExams(user.id)).map((e) => reviewerGroup(e.code));
+    return (await this.#examsOf(user)).map((e) => reviewerGroup(e.code));
   }
 
   /**
@@ -43,7 +57,7 @@ export class DataScope {
     if (user.permissions.includes('registration:read-own') && registration.user_id === user.id) return true;
     if (!user.permissions.includes('registration:read')) return false;
     if (user.permissions.includes('exam:manage')) return true;
-    return (await this.reviewerExams(user.id)).some((e) => e.id === registration.exam_id);
+    return (await this.#examsOf(user)).some((e) => e.id === registration.exam_id);
   }
 
   /**
@@ -53,7 +67,7 @@ export class DataScope {
   async registrationExamScope(user: CurrentUser): Promise<number[] | null> {
     if (!user.permissions.includes('registration:read')) return [];
     if (user.permissions.includes('exam:manage')) return null;
-    return (await this.reviewerExams(user.id)).map((e) => e.id);
+    return (await this.#examsOf(user)).map((e) => e.id);
   }
 
   async assignReviewer(examId: number, userId: number): Promise<void> {

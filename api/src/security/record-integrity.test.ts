@@ -43,6 +43,18 @@ describe('RecordSeal', () => {
     expect(seal.verify('registrations', withoutStatus, mac)).toBe(false);
   });
 
+  it('S2 a row checked before is checked again in full once any field or its MAC changes', () => {
+    const s = new RecordSeal(keyring);
+    const mac = s.seal('registrations', registration);
+    expect(s.verify('registrations', registration, mac)).toBe(true);
+    expect(s.verify('registrations', registration, mac)).toBe(true);
+    expect(s.verify('registrations', { ...registration, status: 'rejected' }, mac)).toBe(false);
+    expect(s.verify('user_roles', registration, mac)).toBe(false);
+    const forged = `${mac.slice(0, -1)}${mac.endsWith('0') ? '1' : '0'}`;
+    expect(s.verify('registrations', registration, forged)).toBe(false);
+    expect(s.verify('registrations', { ...registration, status: 'rejected' }, s.seal('registrations', registration))).toBe(false);
+  });
+
   it('S2 a row moved to another table fails its seal', () => {
     const mac = seal.seal('user_roles', { user_id: 7, role_code: 'exam-approver' });
     expect(seal.verify('user_roles', { user_id: 7, role_code: 'exam-approver' }, mac)).toBe(true);

@@ -47,8 +47,18 @@ function canonicalValue(key: string, value: SealValue | undefined): string | num
   throw new TypeError(`field ${key} has a type that cannot be sealed (${typeof value})`);
 }
 
+/** Seals whose check a process remembers (a few inbox pages' worth of registrations and every role grant). */
+const REMEMBERED_SEALS = 2048;
+
 export class RecordSeal {
   readonly #keys = new Map<number, Buffer>();
+  /**
+   * MAC → the canonical text it was found valid for. The same rows are checked again and again (every
+   * API call checks the caller's role grants, every inbox page its registrations); a row whose canonical
+   * text is exactly one already verified under the same MAC needs no second HMAC. A changed field or MAC
+   * misses and is checked in full.
+   */
+  readonly #verified = new Map<string, string>();
 
   constructor(private readonly keyring: Keyring) {}
 
@@ -65,8 +75,13 @@ export class RecordSeal {
     if (!match?.[2]) return false;
     const key = this.#key(Number(match[1]));
     if (!key) return false;
-    const expected = Buffer.from(hmac(key, canonicalRecord(table, fields)), 'hex');
-    return crypto.timingSafeEqual(expected, Buffer.from(match[2], 'hex'));
+    const canonical = canonicalRecord(table, fields);
+    if (this.#verified.get(match[0]) === canonical) return true;
+    const expected = Buffer.from(hmac(key, canonical), 'hex');
+    if (!crypto.timingSafeEqual(expected, Buffer.from(match[2], 'hex'))) return false;
+    if (this.#verified.size >= REMEMBERED_SEALS) this.#verified.delete(this.#verified.keys().next().value!);
+    this.#verified.set(match[0], canonical);
+    return true;
   }
 
   /** Throws `TamperedRecordError` (table and key, no values) when the seal does not hold. */
