@@ -22,6 +22,7 @@ import { ProcessDeploymentService } from '../../api/src/modules/processes/proces
 import { RegistrationRepository } from '../../api/src/modules/registration/registration.repository';
 import { EXAM_REGISTRATION_PROCESS } from '../../api/src/modules/registration/registration.service';
 import { InboxRepository } from '../../api/src/modules/tasks/inbox.repository';
+import { COURIER_DELIVERY_PROCESS } from '../../api/src/modules/deliveries/delivery.service';
 import { createStandardExam } from '../../api/src/modules/exams/demo-exam';
 import { ensureDatabases, startEmbeddedPostgres } from '../../deploy/local/postgres';
 import { ensureEngineJar, startEngine } from '../../deploy/local/engine';
@@ -188,7 +189,8 @@ export async function benchmarkInbox(options: { tasks?: number; samples?: number
     // The inbox's engine query for page 0 (sort by created, ascending: the route's defaults).
     const engineQuery = () =>
       engineClient.queryTasks(
-        { processDefinitionKey: EXAM_REGISTRATION_PROCESS, assigneeOrCandidateGroups: { assignee: 'reviewer1', groups }, sorting: [{ sortBy: 'created', sortOrder: 'asc' }] },
+        // The inbox's to-do query: registration steps and courier exceptions (an exam admin's).
+        { processDefinitionKeyIn: [EXAM_REGISTRATION_PROCESS, COURIER_DELIVERY_PROCESS], assigneeOrCandidateGroups: { assignee: 'reviewer1', groups }, sorting: [{ sortBy: 'created', sortOrder: 'asc' }] },
         0,
         PAGE_SIZE,
       );

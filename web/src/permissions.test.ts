@@ -10,7 +10,7 @@ function user(...permissions: PermissionCode[]): Pick<CurrentUser, 'permissions'
 
 const candidate = user('registration:create', 'registration:read-own');
 const reviewer = user('registration:read', 'registration-task:read', 'registration-task:claim', 'registration-task:complete');
-const examAdmin = user('exam:read', 'exam:manage', 'registration:read');
+const examAdmin = user('exam:read', 'exam:manage', 'registration:read', 'registration-task:read', 'registration-task:claim');
 
 /** Menu titles as a flat outline, e.g. `网上报名/我的报名`. */
 function outline(menu: readonly MenuItem[], prefix = ''): string[] {
@@ -45,8 +45,8 @@ describe('visibleMenu on the console menu', () => {
     expect(outline(visibleMenu(consoleMenu, reviewer))).toEqual(['待办事项/资格审核待办', '待办事项/回避申报', '待办事项/消息中心', '报名数据管理/报名数据', '报名数据管理/报名统计']);
   });
 
-  it('shows an exam admin the exam administration pages, and nothing to nobody', () => {
-    expect(outline(visibleMenu(consoleMenu, examAdmin))).toEqual(['考务管理/模板管理', '考务管理/资格审核设置', '考试管理/考试设置', '报名数据管理/报名数据', '报名数据管理/报名统计']);
+  it('U5: shows an exam admin the exam administration pages with their role inbox (not the reviewers\' 资格审核待办), and nothing to nobody', () => {
+    expect(outline(visibleMenu(consoleMenu, examAdmin))).toEqual(['考务管理/模板管理', '考务管理/我的待办', '考务管理/消息中心', '考务管理/资格审核设置', '考试管理/考试设置', '报名数据管理/报名数据', '报名数据管理/报名统计']);
     expect(visibleMenu(consoleMenu, null)).toEqual([]);
   });
 

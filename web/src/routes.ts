@@ -102,13 +102,14 @@ export const menuRoutes: RouteRecordRaw[] = [
         path: 'review',
         name: 'review-inbox',
         component: () => import('./views/inbox/ReviewInboxView.vue'),
-        meta: { title: '资格审核待办', permission: 'registration-task:read' },
+        // Reviewers' entry (they decide 资格审核); exam admins read and claim tasks too, from 考务管理 › 我的待办.
+        meta: { title: '资格审核待办', permission: 'registration-task:complete' },
       },
       {
         path: 'conflicts',
         name: 'reviewer-conflicts',
         component: () => import('./views/review-assignment/ReviewerConflictsView.vue'),
-        meta: { title: '回避申报', permission: 'registration-task:read' },
+        meta: { title: '回避申报', permission: 'registration-task:complete' },
       },
       {
         // Staff see the same message centre as candidates: 催办 and other work reminders (U6).
@@ -116,7 +117,7 @@ export const menuRoutes: RouteRecordRaw[] = [
         name: 'staff-messages',
         component: () => import('./views/portal/MessageCentreView.vue'),
         props: { intro: '同事催办等工作提醒会发到这里（仅站内消息）；点击消息打开相应的待办。' },
-        meta: { title: '消息中心', permission: 'registration-task:read', badge: 'unread-messages' },
+        meta: { title: '消息中心', permission: 'registration-task:complete', badge: 'unread-messages' },
       },
     ],
   },
@@ -130,6 +131,22 @@ export const menuRoutes: RouteRecordRaw[] = [
         name: 'templates',
         component: () => import('./views/templates/TemplateListView.vue'),
         meta: { title: '模板管理', permission: 'exam:read', icon: Files },
+      },
+      {
+        // The exam admin's role inbox (U5): 快递异常处理 and any task offered to the exam-admin group.
+        path: 'inbox',
+        name: 'admin-inbox',
+        component: () => import('./views/inbox/ReviewInboxView.vue'),
+        props: { title: '我的待办' },
+        meta: { title: '我的待办', permission: 'exam:manage', icon: Stamp },
+      },
+      {
+        // 催办 of their tasks and other work reminders.
+        path: 'messages',
+        name: 'admin-messages',
+        component: () => import('./views/portal/MessageCentreView.vue'),
+        props: { intro: '同事催办等工作提醒会发到这里（仅站内消息）；点击消息打开相应的待办。' },
+        meta: { title: '消息中心', permission: 'exam:manage', badge: 'unread-messages' },
       },
       {
         path: 'templates/:code',

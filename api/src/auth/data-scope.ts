@@ -1,8 +1,11 @@
 import type { Db } from '../db/knex';
-import type { CurrentUser } from '../contracts/auth';
+import type { CurrentUser, RoleCode } from '../contracts/auth';
 
 /** Engine candidate group of the reviewers of one exam; the exam-registration model uses the same form. */
 export const reviewerGroup = (examCode: string): string => `exam-reviewer-${examCode}`;
+
+/** Engine candidate groups held by a whole role (not per exam): 快递异常处理 goes to every exam admin. */
+export const ROLE_ENGINE_GROUPS: Readonly<Partial<Record<RoleCode, string>>> = { 'exam-admin': 'exam-admin' };
 
 /**
  * Which objects a user may reach beyond their permissions (数据范围): candidates their own cases,
@@ -32,25 +35,36 @@ export class DataScope {
 
   /** Engine groups whose unclaimed tasks the user may see and claim. */
   async engineGroups(user: CurrentUser): Promise<string[]> {
-    if (!user.roles.includes('exam-reviewer')) return [];
-    return (await this.#examsOf(user)).map((e) => reviewerGroup(e.code));
+    const byRole = user.roles.flatMap((r) => ROLE_ENGINE_GROUPS[r] ?? []);
+    if (!user.roles.includes('exam-reviewer')) return byRole;
+    return [...(await this.#examsOf(user)).map((e) => reviewerGroup(e.code)), ...byRole];
   }
 
   /**
-   * The enabled staff assigned to the exams of these engine groups (who an unclaimed task's group is);
-   * the caller checks their reviewer role, as `engineGroups` does.
+   * The enabled staff of these engine groups (who an unclaimed task's group is): reviewers assigned to
+   * the exams of reviewer groups, holders of the role of role groups. `role` is the role that makes
+   * them a member; the caller checks it against their sealed roles, as `engineGroups` does.
    */
-  async groupMembers(groups: readonly string[]): Promise<Array<{ id: number; username: string }>> {
+  async groupMembers(groups: readonly string[]): Promise<Array<{ id: number; username: string; role: RoleCode }>> {
     const prefix = reviewerGroup('');
     const codes = groups.filter((g) => g.startsWith(prefix)).map((g) => g.slice(prefix.length));
-    if (codes.length === 0) return [];
-    return this.db('exam_reviewers as er')
-      .join('exams as e', 'e.id', 'er.exam_id')
-      .join('users as u', 'u.id', 'er.user_id')
-      .whereIn('e.code', codes)
-      .andWhere({ 'u.enabled': true, 'u.kind': 'staff' })
-      .distinct('u.id', 'u.username')
-      .orderBy('u.username');
+    const roles = Object.entries(ROLE_ENGINE_GROUPS).flatMap(([r, g]) => (g && groups.includes(g) ? [r] : []));
+    const reviewers = codes.length
+      ? await this.db('exam_reviewers as er')
+          .join('exams as e', 'e.id', 'er.exam_id')
+          .join('users as u', 'u.id', 'er.user_id')
+          .whereIn('e.code', codes)
+          .andWhere({ 'u.enabled': true, 'u.kind': 'staff' })
+          .distinct('u.id', 'u.username', this.db.raw(`'exam-reviewer' as role`))
+      : [];
+    const holders = roles.length
+      ? await this.db('user_roles as ur')
+          .join('users as u', 'u.id', 'ur.user_id')
+          .whereIn('ur.role_code', roles)
+          .andWhere({ 'u.enabled': true, 'u.kind': 'staff' })
+          .distinct('u.id', 'u.username', 'ur.role_code as role')
+      : [];
+    return [...reviewers, ...holders].sort((a, b) => a.username.localeCompare(b.username) || a.role.localeCompare(b.role));
   }
 
   async canReadRegistration(user: CurrentUser, registration: { user_id: number; exam_id: number }): Promise<boolean> {

@@ -11,7 +11,7 @@ export const roleCatalogue: Record<RoleCode, { name: string; permissions: Permis
   // administrative refund, but never their own request: the approval route enforces four eyes.
   'exam-admin': {
     name: '考务管理员',
-    permissions: ['exam:read', 'exam:manage', 'registration:read', 'registration:update', 'template:manage', 'message-template:manage', 'payment:read', 'payment:refund', 'payment:approve-refund', 'payment:reconcile'],
+    permissions: ['exam:read', 'exam:manage', 'registration:read', 'registration:update', 'template:manage', 'message-template:manage', 'payment:read', 'payment:refund', 'payment:approve-refund', 'payment:reconcile', 'registration-task:read', 'registration-task:claim'],
   },
   'approver-yjj': { name: '审批人员（市应急局）', permissions: ['licence-task:read', 'licence-task:complete'] },
   'approver-zjw': { name: '审批人员（市住建委）', permissions: ['licence-task:read', 'licence-task:complete'] },
@@ -31,6 +31,8 @@ export const catalogueGrants: ReadonlyArray<{ name: string; role: RoleCode; perm
   { name: 'grant:exam-admin:message-template-manage', role: 'exam-admin', permissions: ['message-template:manage'] },
   { name: 'grant:system-admin:message-template-manage', role: 'system-admin', permissions: ['message-template:manage'] },
   { name: 'grant:exam-admin:payment', role: 'exam-admin', permissions: ['payment:read', 'payment:refund', 'payment:approve-refund', 'payment:reconcile'] },
+  // Their role inbox (U5): 快递异常处理 is read and claimed there, and completed with its form.
+  { name: 'grant:exam-admin:task-inbox', role: 'exam-admin', permissions: ['registration-task:read', 'registration-task:claim'] },
 ];
 
 /** The bureau an approver role acts for; data scope follows it. */

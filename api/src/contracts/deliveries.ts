@@ -6,6 +6,8 @@ import { shanghaiDistricts } from './registration';
  * of their own case and gives a Shanghai address; the portal shows the tracking.
  */
 
+/** `deliveries.case_type` of documents of an exam registration: their business key is the registration number. */
+export const REGISTRATION_CASE_TYPE = 'exam-registration';
 /** Paper documents that can be sent by courier. */
 export const deliveryDocumentKinds = ['registration-receipt', 'certificate'] as const;
 export type DeliveryDocumentKind = (typeof deliveryDocumentKinds)[number];

@@ -43,6 +43,17 @@ export const inboxTask = z.object({
   formKey: z.string().nullable().optional(),
   /** The case's current open step (已办, 经办, 抄送 rows), null when none is open. */
   currentStep: z.string().nullable().optional(),
+  /** 快递异常处理 rows (exam admins): the delivery the courier task is about. */
+  delivery: z
+    .object({
+      documentKind: z.string(),
+      documentLabel: z.string(),
+      status: z.string(),
+      statusLabel: z.string(),
+      waybillNo: z.string().nullable(),
+      failureReason: z.string().nullable(),
+    })
+    .optional(),
 });
 export type InboxTask = z.infer<typeof inboxTask>;
 

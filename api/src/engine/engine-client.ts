@@ -87,6 +87,8 @@ export class EngineError extends Error {
 
 export interface TaskQuery {
   processDefinitionKey?: string;
+  /** Tasks of any of these process definitions (by key). */
+  processDefinitionKeyIn?: string[];
   taskDefinitionKey?: string;
   processInstanceBusinessKey?: string;
   /** Tasks of any of these cases (business keys). */
@@ -167,6 +169,7 @@ export class EngineClient {
   private taskQueryBody(q: TaskQuery): Record<string, unknown> {
     const body: Record<string, unknown> = {};
     if (q.processDefinitionKey) body.processDefinitionKey = q.processDefinitionKey;
+    if (q.processDefinitionKeyIn) body.processDefinitionKeyIn = q.processDefinitionKeyIn;
     if (q.taskDefinitionKey) body.taskDefinitionKey = q.taskDefinitionKey;
     if (q.processInstanceBusinessKey) body.processInstanceBusinessKey = q.processInstanceBusinessKey;
     if (q.processInstanceBusinessKeyIn) body.processInstanceBusinessKeyIn = q.processInstanceBusinessKeyIn;

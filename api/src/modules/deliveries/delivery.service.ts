@@ -3,6 +3,7 @@ import type { Db } from '../../db/knex';
 import type { CurrentUser } from '../../contracts/auth';
 import type { RegistrationStatus } from '../../contracts/registration';
 import {
+  REGISTRATION_CASE_TYPE,
   deliveryDocumentLabels,
   deliveryStatuses,
   deliveryStatusLabels,
@@ -26,7 +27,7 @@ export const COURIER_DELIVERED_MESSAGE = 'courier-delivered';
 
 /** Which case each document belongs to, and who issues (and sends) it. */
 const documents: Record<DeliveryDocumentKind, { caseType: string; issuingOffice: string }> = {
-  'registration-receipt': { caseType: 'exam-registration', issuingOffice: '上海市应急管理局' },
+  'registration-receipt': { caseType: REGISTRATION_CASE_TYPE, issuingOffice: '上海市应急管理局' },
   certificate: { caseType: 'certificate', issuingOffice: '上海市应急管理局' },
 };
 

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { Db } from '../../db/knex';
 import type { RegistrationDetailRow, RegistrationRepository } from '../registration/registration.repository';
 import { escapeLike } from '../../security/audit-log';
+import { REGISTRATION_CASE_TYPE } from '../../contracts/deliveries';
 
 /** A registration of an inbox page with the task badges of that page (one query). */
 type StoredCaseRow = RegistrationDetailRow & {
@@ -10,6 +11,15 @@ type StoredCaseRow = RegistrationDetailRow & {
 };
 /** Inbox rows show no ID or phone number, so those stay encrypted and are left out. */
 export type InboxCaseRow = Omit<StoredCaseRow, 'id_number' | 'phone'>;
+
+/** The delivery of a courier task's row (快递异常处理); null on rows of registration tasks. */
+export interface InboxDeliveryColumns {
+  delivery_process_instance_id?: string | null;
+  delivery_document_kind?: string | null;
+  delivery_status?: string | null;
+  delivery_waybill_no?: string | null;
+  delivery_failure_reason?: string | null;
+}
 
 export type HandledRow = InboxCaseRow & { task_id: string; task_definition_key: string; handled_at: Date };
 export type CcRow = InboxCaseRow & { task_id: string; sent_by: string; note: string | null; cc_at: Date };
@@ -57,10 +67,36 @@ export class InboxRepository {
     return this.caseQuery(tasks.map((t) => t.id)).whereRaw('r.process_instance_id = any(?)', [[...new Set(tasks.map((t) => t.processInstanceId))]]);
   }
 
-  /** The registrations of a page of tasks, with that page's urges and pending co-signers. */
-  async casesOfTasks(tasks: Array<{ id: string; processInstanceId: string }>): Promise<InboxCaseRow[]> {
+  /**
+   * The same one query when the page has tasks of courier-delivery instances: their registration
+   * through `deliveries.process_instance_id` → `business_key` (the registration number), with the
+   * delivery's columns. Pages without such tasks (a reviewer's) keep the plain query.
+   */
+  private pageQueryWithDeliveries(tasks: Array<{ id: string; processInstanceId: string }>, deliveryInstanceIds: string[]) {
+    const caseInstances = [...new Set(tasks.map((t) => t.processInstanceId).filter((id) => !deliveryInstanceIds.includes(id)))];
+    return this.caseQuery(tasks.map((t) => t.id))
+      .joinRaw('left join deliveries as d on d.case_type = ? and d.business_key = r.registration_no and d.process_instance_id = any(?)', [
+        REGISTRATION_CASE_TYPE,
+        deliveryInstanceIds,
+      ])
+      .select(
+        'd.process_instance_id as delivery_process_instance_id',
+        'd.document_kind as delivery_document_kind',
+        'd.status as delivery_status',
+        'd.waybill_no as delivery_waybill_no',
+        'd.failure_reason as delivery_failure_reason',
+      )
+      .where((w) => w.whereRaw('r.process_instance_id = any(?)', [caseInstances]).orWhereNotNull('d.id'));
+  }
+
+  /**
+   * The registrations of a page of tasks, with that page's urges and pending co-signers; for tasks of
+   * the courier-delivery instances named, the registration the delivery belongs to and the delivery.
+   */
+  async casesOfTasks(tasks: Array<{ id: string; processInstanceId: string }>, deliveryInstanceIds: string[] = []): Promise<Array<InboxCaseRow & InboxDeliveryColumns>> {
     if (tasks.length === 0) return [];
-    return this.registrations.verifyRows((await this.pageQuery(tasks)) as StoredCaseRow[]);
+    const query = deliveryInstanceIds.length ? this.pageQueryWithDeliveries(tasks, deliveryInstanceIds) : this.pageQuery(tasks);
+    return this.registrations.verifyRows((await query) as Array<StoredCaseRow & InboxDeliveryColumns>);
   }
 
   /** Business keys of cases matching a search (registration number exactly, candidate name in part). */

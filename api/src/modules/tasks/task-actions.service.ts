@@ -18,7 +18,9 @@ import { DomainError, conflict, forbidden, notFound, validationError } from '../
 import { maskName } from '../registration/id-number';
 import type { RegistrationRepository } from '../registration/registration.repository';
 import { EXAM_REGISTRATION_PROCESS } from '../registration/registration.service';
-import type { InboxCaseRow, InboxRepository } from './inbox.repository';
+import type { InboxCaseRow, InboxDeliveryColumns, InboxRepository } from './inbox.repository';
+import { deliveryDocumentLabels, deliveryStatusLabels, type DeliveryDocumentKind, type DeliveryStatus } from '../../contracts/deliveries';
+import { COURIER_DELIVERY_PROCESS } from '../deliveries/delivery.service';
 import type { TaskUrgeService } from './task-urge.service';
 
 const CORRECTION_TASK = 'Task_CandidateCorrection';
@@ -57,6 +59,20 @@ export function slaOf(due: string | null | undefined, at: Date = new Date()): 'o
 const engineDate = (iso: string | null | undefined): string | null | undefined =>
   iso === undefined ? undefined : iso === null ? null : new Date(iso).toISOString().replace('Z', '+0000');
 
+/** What an exam admin needs on a 快递异常处理 row: which document, where it stands, why it failed. */
+function deliveryFields(r: InboxDeliveryColumns): NonNullable<InboxTask['delivery']> {
+  const kind = r.delivery_document_kind ?? '';
+  const status = r.delivery_status ?? '';
+  return {
+    documentKind: kind,
+    documentLabel: deliveryDocumentLabels[kind as DeliveryDocumentKind] ?? kind,
+    status,
+    statusLabel: deliveryStatusLabels[status as DeliveryStatus] ?? status,
+    waybillNo: r.delivery_waybill_no ?? null,
+    failureReason: r.delivery_failure_reason ?? null,
+  };
+}
+
 /** Engine comments are written by the engine's service user: the author travels in the message. */
 const COMMENT_SEP = '::';
 
@@ -90,7 +106,8 @@ export class TaskActionService {
     if (tab === 'todo') {
       const tasks = await this.engine.queryTasks(
         {
-          processDefinitionKey: EXAM_REGISTRATION_PROCESS,
+          // Exam admins' 快递异常处理 is a task of the reusable courier process, about a registration's document.
+          processDefinitionKeyIn: [EXAM_REGISTRATION_PROCESS, COURIER_DELIVERY_PROCESS],
           assigneeOrCandidateGroups: { assignee: user.username, groups: await this.scope.engineGroups(user) },
           ...(keys ? { processInstanceBusinessKeyIn: keys } : {}),
           sorting: [{ sortBy: query.sort === 'due' ? 'dueDate' : 'created', sortOrder: query.order }],
@@ -98,12 +115,16 @@ export class TaskActionService {
         first,
         pageSize,
       );
-      const rows = await this.repo.casesOfTasks(tasks);
+      const courier = [...new Set(tasks.filter((t) => t.processDefinitionId.startsWith(`${COURIER_DELIVERY_PROCESS}:`)).map((t) => t.processInstanceId))];
+      const rows = await this.repo.casesOfTasks(tasks, courier);
       const byInstance = new Map(rows.map((r) => [r.process_instance_id, r]));
+      for (const r of rows) if (r.delivery_process_instance_id) byInstance.set(r.delivery_process_instance_id, r);
       const now = new Date();
       return tasks.flatMap((t) => {
         const r = byInstance.get(t.processInstanceId);
-        return r ? [{ ...this.caseFields(r), ...this.taskFields(t), sla: slaOf(t.due, now) }] : [];
+        if (!r) return [];
+        const row = { ...this.caseFields(r), ...this.taskFields(t), sla: slaOf(t.due, now) };
+        return [r.delivery_process_instance_id === t.processInstanceId ? { ...row, processInstanceId: t.processInstanceId, delivery: deliveryFields(r) } : row];
       });
     }
     if (tab === 'done') {
@@ -242,13 +263,13 @@ export class TaskActionService {
     return found;
   }
 
-  /** A colleague who may take part in the task: an enabled reviewer of one of its groups, not the caller. */
+  /** A colleague who may take part in the task: enabled staff of one of its groups (reviewers of its exam, or its role), not the caller. */
   private async colleague(user: CurrentUser, username: string, groups: string[], field: string): Promise<string> {
     if (username === user.username) throw validationError([{ field, message: messages.notSelf }]);
     const row = await this.users.findByUsername(username);
     if (!row || !row.enabled || row.kind !== 'staff') throw validationError([{ field, message: messages.notColleague }]);
     const { roles } = await this.users.rolesAndPermissions(row.id);
-    const theirs = roles.includes('exam-reviewer') ? await this.scope.engineGroups({ ...user, id: row.id, username: row.username, roles }) : [];
+    const theirs = await this.scope.engineGroups({ ...user, id: row.id, username: row.username, roles });
     if (!groups.some((g) => theirs.includes(g))) throw validationError([{ field, message: messages.notColleague }]);
     return row.username;
   }

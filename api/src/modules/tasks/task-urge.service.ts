@@ -1,4 +1,4 @@
-import type { DataScope } from '../../auth/data-scope';
+import { ROLE_ENGINE_GROUPS, type DataScope } from '../../auth/data-scope';
 import type { UserRepository } from '../../auth/user.repository';
 import type { CurrentUser } from '../../contracts/auth';
 import type { Db } from '../../db/knex';
@@ -18,6 +18,9 @@ const messages = {
   taskGone: '该待办已被处理或不存在',
   noNote: '请尽快办理',
 };
+
+/** The console inbox where the task's group works it: exam admins have their own, reviewers 资格审核待办. */
+const inboxOf = (groups: readonly string[]): string => (groups.includes(ROLE_ENGINE_GROUPS['exam-admin']!) ? '/exam-admin/inbox' : '/inbox/review');
 
 /** Whole minutes (at least one) until the person may urge the task again. */
 const minutesUntilNext = (last: Date): number => Math.max(1, Math.ceil((last.getTime() + URGE_INTERVAL_MINUTES * MINUTE_MS - Date.now()) / MINUTE_MS));
@@ -53,7 +56,7 @@ export class TaskUrgeService {
         templateCode: TASK_URGED_TEMPLATE,
         eventKey: `task-urge:${urgeId}`,
         caseKey: task.id,
-        link: `/inbox/review?q=${encodeURIComponent(registrationNo)}`,
+        link: `${inboxOf(groups)}?q=${encodeURIComponent(registrationNo)}`,
         params: { registrationNo, step, urger: user.displayName, note: note || messages.noNote },
         userIds: recipients.map((r) => r.id),
       });
@@ -61,16 +64,17 @@ export class TaskUrgeService {
     return { notified };
   }
 
-  /** The assignee, or the group's reviewers (role seals checked) while nobody has claimed the task. */
+  /** The assignee, or the group's members (role seals checked) while nobody has claimed the task. */
   private async recipients(task: EngineTask, groups: string[]): Promise<Array<{ id: number; username: string }>> {
     if (task.assignee) {
       const row = await this.users.findByUsername(task.assignee);
       return row?.enabled ? [{ id: row.id, username: row.username }] : [];
     }
-    const reviewers: Array<{ id: number; username: string }> = [];
+    const members: Array<{ id: number; username: string }> = [];
     for (const member of await this.scope.groupMembers(groups)) {
-      if ((await this.users.rolesAndPermissions(member.id)).roles.includes('exam-reviewer')) reviewers.push(member);
+      if (members.some((m) => m.id === member.id)) continue;
+      if ((await this.users.rolesAndPermissions(member.id)).roles.includes(member.role)) members.push({ id: member.id, username: member.username });
     }
-    return reviewers;
+    return members;
   }
 }
