@@ -1,3 +1,4 @@
+import { versionsByKey } from './definition-versions';
 import { createRequire } from 'node:module';
 import { DmnModdle } from 'dmn-moddle';
 import type { ModdleElement } from 'bpmn-moddle';
@@ -30,21 +31,13 @@ export class DecisionDesignerService {
   constructor(private readonly engine: EngineClient) {}
 
   async list(): Promise<DecisionSummary[]> {
-    const byKey = new Map<string, Awaited<ReturnType<EngineClient['decisionDefinitions']>>>();
-    for (const d of await this.engine.decisionDefinitions()) byKey.set(d.key, [...(byKey.get(d.key) ?? []), d]);
-    return [...byKey.entries()]
-      .map(([key, defs]) => {
-        const versions = defs.sort((a, b) => b.version - a.version);
-        const latest = versions[0] as (typeof versions)[number];
-        return {
-          key,
-          name: latest.name,
-          latestVersion: latest.version,
-          latestDefinitionId: latest.id,
-          versions: versions.map((d) => ({ decisionDefinitionId: d.id, version: d.version, deploymentId: d.deploymentId })),
-        };
-      })
-      .sort((a, b) => a.key.localeCompare(b.key));
+    return versionsByKey(await this.engine.decisionDefinitions()).map(({ key, latest, versions }) => ({
+      key,
+      name: latest.name,
+      latestVersion: latest.version,
+      latestDefinitionId: latest.id,
+      versions: versions.map((d) => ({ decisionDefinitionId: d.id, version: d.version, deploymentId: d.deploymentId })),
+    }));
   }
 
   async xml(id: string): Promise<DecisionXmlView> {

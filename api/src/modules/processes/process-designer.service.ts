@@ -1,3 +1,4 @@
+import { versionsByKey } from './definition-versions';
 import type {
   ModelDiff,
   ModelProblem,
@@ -38,32 +39,24 @@ export class ProcessDesignerService {
     const [definitions, deployments] = await Promise.all([this.engine.processDefinitionStatistics(), this.engine.deployments()]);
     const deployedAt = new Map(deployments.map((d) => [d.id, d.deploymentTime]));
     const records = await this.repo.deploymentsOf(definitions.map((d) => d.id));
-    const byKey = new Map<string, typeof definitions>();
-    for (const d of definitions) byKey.set(d.key, [...(byKey.get(d.key) ?? []), d]);
-    return [...byKey.entries()]
-      .map(([key, defs]) => {
-        const versions = defs.sort((a, b) => b.version - a.version);
-        const latest = versions[0] as (typeof versions)[number];
+    return versionsByKey(definitions).map(({ key, latest, versions }) => ({
+      key,
+      name: latest.name,
+      latestVersion: latest.version,
+      versions: versions.map((d) => {
+        const record = records.get(d.id);
         return {
-          key,
-          name: latest.name,
-          latestVersion: latest.version,
-          versions: versions.map((d) => {
-            const record = records.get(d.id);
-            return {
-              processDefinitionId: d.id,
-              version: d.version,
-              deploymentId: d.deploymentId,
-              deployedAt: record?.deployed_at.toISOString() ?? deployedAt.get(d.deploymentId) ?? null,
-              deployedBy: record?.deployed_by ?? null,
-              comment: record?.comment ?? null,
-              rolledBackFrom: record?.rolled_back_from ?? null,
-              runningInstances: d.runningInstances,
-            };
-          }),
+          processDefinitionId: d.id,
+          version: d.version,
+          deploymentId: d.deploymentId,
+          deployedAt: record?.deployed_at.toISOString() ?? deployedAt.get(d.deploymentId) ?? null,
+          deployedBy: record?.deployed_by ?? null,
+          comment: record?.comment ?? null,
+          rolledBackFrom: record?.rolled_back_from ?? null,
+          runningInstances: d.runningInstances,
         };
-      })
-      .sort((a, b) => a.key.localeCompare(b.key));
+      }),
+    }));
   }
 
   private async definition(key: string, version?: number): Promise<EngineProcessDefinition> {
