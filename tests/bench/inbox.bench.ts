@@ -1,16 +1,10 @@
+import { startBenchEnvironment } from './bench-environment';
 import crypto from 'node:crypto';
-import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import pino from 'pino';
 import { createApp } from '../../api/src/app';
 import { createDb } from '../../api/src/db/knex';
-import { repoRoot } from '../../api/src/config';
-import { jdbcFromUrl, prepareDatabase } from '../../api/src/bootstrap';
-import { EngineClient } from '../../api/src/engine/engine-client';
-import { Keyring } from '../../api/src/security/keyring';
-import { createSecurityServices } from '../../api/src/security/security-services';
 import { encryptLikeBrowser } from '../../api/src/security/sm2';
 import { CSRF_COOKIE, CSRF_HEADER } from '../../api/src/http/csrf';
 import { DEMO_PASSWORD } from '../../api/src/auth/seed';
@@ -24,8 +18,6 @@ import { EXAM_REGISTRATION_PROCESS } from '../../api/src/modules/registration/re
 import { InboxRepository } from '../../api/src/modules/tasks/inbox.repository';
 import { COURIER_DELIVERY_PROCESS } from '../../api/src/modules/deliveries/delivery.service';
 import { createStandardExam } from '../../api/src/modules/exams/demo-exam';
-import { ensureDatabases, startEmbeddedPostgres } from '../../deploy/local/postgres';
-import { ensureEngineJar, startEngine } from '../../deploy/local/engine';
 
 // `npm run bench` (inbox, U5): a reviewer's first inbox page (待办) with N open group tasks, through the
 // real route GET /api/tasks?tab=todo (session, permission, data scope, one engine query, one database
@@ -77,24 +69,14 @@ export async function benchmarkInbox(options: { tasks?: number; samples?: number
   const total = options.tasks ?? 10_000;
   const samples = options.samples ?? 60;
   const concurrency = options.concurrency ?? 16;
-  const dataDir = path.join(repoRoot, '.data', 'bench-inbox');
-  fs.rmSync(dataDir, { recursive: true, force: true });
-  fs.mkdirSync(dataDir, { recursive: true });
-  const pgPort = Number(process.env.BENCH_INBOX_PGPORT ?? 54391);
-  const enginePort = Number(process.env.BENCH_INBOX_ENGINE_PORT ?? 8191);
-  const postgres = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'pg'), port: pgPort, user: 'postgres', password: 'bench', databases: [], log });
-  await ensureDatabases(postgres.url('postgres'), ['bench_app', 'bench_engine']);
-  const databaseUrl = postgres.url('bench_app');
-  const db = createDb(databaseUrl, 20);
-  const security = createSecurityServices(db, Keyring.open(path.join(dataDir, 'keys')));
-  await prepareDatabase(db, security, { demoData: true });
-  await ensureEngineJar(log);
-  const engineDb = jdbcFromUrl(postgres.url('bench_engine'));
-  const engine = await startEngine(
-    { host: '127.0.0.1', port: enginePort, jdbcUrl: engineDb.jdbcUrl, dbUser: engineDb.user, dbPassword: engineDb.password, adminUser: 'operaton', adminPassword: 'bench-password', logFile: path.join(dataDir, 'engine.log') },
+  const env = await startBenchEnvironment({
+    name: 'bench-inbox',
+    pgPort: Number(process.env.BENCH_INBOX_PGPORT ?? 54391),
+    enginePort: Number(process.env.BENCH_INBOX_ENGINE_PORT ?? 8191),
     log,
-  );
-  const engineClient = new EngineClient(engine.baseUrl, 'operaton', 'bench-password', 60_000);
+    engineTimeoutMs: 60_000,
+  });
+  const { postgres, databaseUrl, db, security, engineClient } = env;
   const renderer = new PdfRenderer({ poolSize: 1 });
   const app = createApp({
     config: { sessionSecret: 'bench-session-secret-bench-session-secret', sessionIdleMinutes: 30, databaseUrl },
@@ -255,10 +237,7 @@ export async function benchmarkInbox(options: { tasks?: number; samples?: number
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
     await renderer.close();
-    await db.destroy();
-    await engine.stop();
-    await postgres.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await env.stop();
   }
 }
 

@@ -1,15 +1,11 @@
+import { startBenchEnvironment } from './bench-environment';
 import fs from 'node:fs';
 import http from 'node:http';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import path from 'node:path';
 import express from 'express';
 import pino from 'pino';
-import { createDb } from '../../api/src/db/knex';
 import { repoRoot } from '../../api/src/config';
-import { jdbcFromUrl, prepareDatabase } from '../../api/src/bootstrap';
-import { EngineClient } from '../../api/src/engine/engine-client';
-import { Keyring } from '../../api/src/security/keyring';
-import { createSecurityServices } from '../../api/src/security/security-services';
 import { sandboxPay } from '../../api/src/integrations/payment/sandbox/payment-sandbox';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { startEReceiptSandbox } from '../../api/src/integrations/ereceipt/sandbox/ereceipt-sandbox';
@@ -17,8 +13,6 @@ import { mountPaymentCallback } from '../../api/src/modules/payments/payment.rou
 import { PaymentService } from '../../api/src/modules/payments/payment.service';
 import { RegistrationRepository } from '../../api/src/modules/registration/registration.repository';
 import { createStandardExam } from '../../api/src/modules/exams/demo-exam';
-import { ensureDatabases, startEmbeddedPostgres } from '../../deploy/local/postgres';
-import { ensureEngineJar, startEngine } from '../../deploy/local/engine';
 import { testPaymentDeps } from '../support/payment-env';
 import { PaymentPlatform } from '../../api/src/integrations/payment/payment-platform';
 
@@ -47,24 +41,13 @@ const log = (msg: string) => process.stderr.write(`[bench payments] ${msg}\n`);
 export async function benchmarkPayments(options: { payments?: number; concurrency?: number } = {}): Promise<PaymentBenchmarkResult> {
   const total = options.payments ?? 1000;
   const concurrency = options.concurrency ?? 16;
-  // Under .data like the test harness: the embedded server's own user must reach it.
-  const dataDir = path.join(repoRoot, '.data', 'bench-payments');
-  fs.rmSync(dataDir, { recursive: true, force: true });
-  fs.mkdirSync(dataDir, { recursive: true });
-  const pgPort = Number(process.env.BENCH_PGPORT ?? 54390);
-  const enginePort = Number(process.env.BENCH_ENGINE_PORT ?? 8190);
-  const postgres = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'pg'), port: pgPort, user: 'postgres', password: 'bench', databases: [], log });
-  await ensureDatabases(postgres.url('postgres'), ['bench_app', 'bench_engine']);
-  const db = createDb(postgres.url('bench_app'), 20);
-  const security = createSecurityServices(db, Keyring.open(path.join(dataDir, 'keys')));
-  await prepareDatabase(db, security, { demoData: true });
-  await ensureEngineJar(log);
-  const engineDb = jdbcFromUrl(postgres.url('bench_engine'));
-  const engine = await startEngine(
-    { host: '127.0.0.1', port: enginePort, jdbcUrl: engineDb.jdbcUrl, dbUser: engineDb.user, dbPassword: engineDb.password, adminUser: 'operaton', adminPassword: 'bench-password', logFile: path.join(dataDir, 'engine.log') },
+  const benchEnv = await startBenchEnvironment({
+    name: 'bench-payments',
+    pgPort: Number(process.env.BENCH_PGPORT ?? 54390),
+    enginePort: Number(process.env.BENCH_ENGINE_PORT ?? 8190),
     log,
-  );
-  const engineClient = new EngineClient(engine.baseUrl, 'operaton', 'bench-password');
+  });
+  const { postgres, db, security, engine, engineClient } = benchEnv;
 
   const paymentSandbox = await startSandboxProcess('bench-merchant', security.sm2.publicKeyHex('payment-merchant'));
   const eReceiptSandbox = await startEReceiptSandbox({ port: 0, host: '127.0.0.1', appId: 'bench-app', appSecret: 'bench-secret-bench-secret-bench', latencyMs: 0 });
@@ -211,10 +194,7 @@ export async function benchmarkPayments(options: { payments?: number; concurrenc
     await new Promise((resolve) => callbackServer.close(resolve));
     await paymentSandbox.close();
     await eReceiptSandbox.close();
-    await db.destroy();
-    await engine.stop();
-    await postgres.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await benchEnv.stop();
   }
 }
 
