@@ -118,6 +118,8 @@ export interface BpmApp {
   app: Express;
   /** Every declared API route with its access rule (for the route-guard test and the OpenAPI document). */
   routes: ApiRoutes;
+  /** Ends what the application holds beyond the caller's database (the session store's pool and prune timer). */
+  close(): Promise<void>;
 }
 
 export const defaultWebDist = path.join(repoRoot, 'web', 'dist');
@@ -247,11 +249,12 @@ export function createApp(deps: AppDeps): BpmApp {
   const uploadLimits = Router();
   const postOnly = (rules: readonly RateLimitRule[]) => rules.map((rule) => ({ ...rule, key: (req: express.Request) => (req.method === 'POST' ? rule.key(req) : undefined) }));
   for (const uploadPath of [PHOTO_UPLOAD_PATH, CERTIFICATE_UPLOAD_PATH, TASK_ATTACHMENT_UPLOAD_PATH]) uploadLimits.use(uploadPath, rateLimits(limitStore, postOnly(uploadRules)));
+  const sessionStore = new PgSessionStore({ conString: deps.config.databaseUrl, tableName: 'user_sessions', createTableIfMissing: false, pruneSessionInterval: 600 });
   app.use(
     '/api',
     session({
       name: 'bpm.sid',
-      store: new PgSessionStore({ conString: deps.config.databaseUrl, tableName: 'user_sessions', createTableIfMissing: false, pruneSessionInterval: 600 }),
+      store: sessionStore,
       secret: deps.config.sessionSecret,
       resave: false,
       saveUninitialized: false,
@@ -269,5 +272,11 @@ export function createApp(deps: AppDeps): BpmApp {
     app.get(/^(?!\/api\/).*/, (_req, res) => res.sendFile(index));
   }
   app.use(errorMiddleware(log));
-  return { app, routes };
+  return {
+    app,
+    routes,
+    close: async () => {
+      await sessionStore.close();
+    },
+  };
 }

@@ -26,7 +26,7 @@ export async function startApiServer(opts: { config: AppConfig; databaseUrl: str
     throw new Error(`Chromium not found at ${config.chromiumPath}: install it (apt-get install chromium) or set CHROMIUM_PATH`);
   }
   const renderer = new PdfRenderer({ poolSize: config.pdfPagePool, executablePath: config.chromiumPath });
-  const { app } = createApp({
+  const { app, close: closeApp } = createApp({
     config: { sessionSecret: config.sessionSecret, sessionIdleMinutes: config.sessionIdleMinutes, secureCookies: config.secureCookies, databaseUrl: opts.databaseUrl, paymentQueryCycle: config.payment.queryCycle },
     db: opts.db,
     engine: opts.engine,
@@ -50,6 +50,7 @@ export async function startApiServer(opts: { config: AppConfig; databaseUrl: str
     close: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
+      await closeApp();
       await renderer.close();
     },
   };

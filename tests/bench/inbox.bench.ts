@@ -236,6 +236,7 @@ export async function benchmarkInbox(options: { tasks?: number; samples?: number
   } finally {
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
+    await app.close();
     await renderer.close();
     await env.stop();
   }

@@ -108,6 +108,7 @@ export function createTestContext(
     sms,
     ywtb,
     close: async () => {
+      await app.close();
       await renderer.close();
       await db.destroy();
     },
