@@ -3,22 +3,10 @@ import type { InboxTask } from '../../api/src/contracts/task';
 import type { TaskAttachment } from '../../api/src/contracts/task-attachments';
 import { DEMO_PASSWORD } from '../../api/src/auth/seed';
 import { input, signInPage, useConsole } from '../support/browser';
+import { samplePdf } from '../support/pdf';
 import { eventually, newCandidate, signIn, validApplication } from '../support/test-env';
 
 const ui = useConsole();
-
-/** A minimal well-formed PDF the upload checks accept. */
-function samplePdf(): Buffer {
-  const objects = ['<< /Type /Catalog /Pages 2 0 R >>', '<< /Type /Pages /Kids [3 0 R] /Count 1 >>', '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>'];
-  let pdf = '%PDF-1.7\n';
-  const offsets: number[] = [];
-  objects.forEach((body, i) => {
-    offsets.push(pdf.length);
-    pdf += `${i + 1} 0 obj\n${body}\nendobj\n`;
-  });
-  const xref = `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}`;
-  return Buffer.from(`${pdf}${xref}trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${pdf.length}\n%%EOF\n`, 'latin1');
-}
 
 describe('task attachments in the browser (U6)', () => {
   it('U6: in 评论 a reviewer uploads a PDF to the task, sees it listed with a download link, is told in Chinese when a file is not allowed, and deletes it', async () => {

@@ -11,6 +11,7 @@ import { hashPassword } from '../../auth/password';
 import { createStandardExam } from '../exams/demo-exam';
 import { expectNoAccess } from '../../../../tests/support/idor';
 import { lineModel } from '../../../../tests/support/bpmn-models';
+import { samplePdf } from '../../../../tests/support/pdf';
 import { createTestContext, eventually, newCandidate, signIn, validApplication, type TestContext } from '../../../../tests/support/test-env';
 
 let ctx: TestContext;
@@ -18,24 +19,6 @@ let r1: supertest.Agent;
 let r2: supertest.Agent;
 let outsider: supertest.Agent;
 const run = `${process.pid}x${Date.now() % 1_000_000}`;
-
-/** A small, well-formed PDF (header, objects, xref, trailer, %%EOF) that the upload checks accept. */
-function samplePdf(title: string): Buffer {
-  const objects = [
-    '<< /Type /Catalog /Pages 2 0 R >>',
-    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
-    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>',
-    `<< /Title (${title}) >>`,
-  ];
-  let pdf = '%PDF-1.7\n';
-  const offsets: number[] = [];
-  objects.forEach((body, i) => {
-    offsets.push(pdf.length);
-    pdf += `${i + 1} 0 obj\n${body}\nendobj\n`;
-  });
-  const xref = `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}`;
-  return Buffer.from(`${pdf}${xref}trailer\n<< /Size ${objects.length + 1} /Root 1 0 R /Info 4 0 R >>\nstartxref\n${pdf.length}\n%%EOF\n`, 'latin1');
-}
 
 const sha256 = (data: Buffer) => crypto.createHash('sha256').update(data).digest('hex');
 const fieldsOf = (res: supertest.Response) => (res.body as { fields?: Array<{ field: string; message: string }> }).fields ?? [];
