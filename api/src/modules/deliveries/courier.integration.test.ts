@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import type supertest from 'supertest';
-import { createTestContext, eventually, listen, newCandidate, validApplication, type TestContext } from '../../../../tests/support/test-env';
+import { createTestContext, eventually, listen, newCandidate, signIn, validApplication, type TestContext } from '../../../../tests/support/test-env';
 import { expectNoAccess } from '../../../../tests/support/idor';
 import { TaskClient } from '../../../../workers/src/task-client';
 import { courierOrderHandler } from '../../../../workers/src/handlers/courier-order.handler';
@@ -13,6 +13,7 @@ import type { CourierDeps } from '../../integrations/courier/courier-setup';
 import { courierWire, signHeaders } from '../../integrations/courier/courier-wire';
 import { sandboxAdvance, sandboxCallbacks, sandboxResend, sandboxSettings, sandboxWaybill, sandboxWaybills, startCourierSandbox, type CourierSandbox } from '../../integrations/courier/sandbox/courier-sandbox';
 import type { DeliveryView } from '../../contracts/deliveries';
+import type { InboxTask } from '../../contracts/task';
 import { DeliveryService } from './delivery.service';
 import { DeliveryRepository } from './delivery.repository';
 
@@ -341,5 +342,70 @@ describe('courier delivery through the 一网通办 express module (G6)', () => 
     const vars = (await (await fetch(`${ctx.env.engineRestUrl}/process-instance/${caller.id}/variables`, { headers: { authorization: `Basic ${Buffer.from(`${ctx.env.engineUser}:${ctx.env.enginePassword}`).toString('base64')}` } })).json()) as Record<string, { value: unknown }>;
     expect(vars.waybillNo?.value).toBe(waybillNo);
     expect((await ctx.db('deliveries').where({ id }).first()).status).toBe('delivered');
+  });
+});
+
+// The exam admin's role inbox (U5) runs here: its courier step needs this file's worker, the only
+// `courier-order` worker of the run (a second one, with another sandbox, would take this file's steps).
+describe('exam admin inbox (U5)', () => {
+  it('U5: a refused courier order reaches examadmin\'s 待办 as 快递异常处理 with the case and the delivery, not a reviewer\'s; completed with its form, the courier process ends', async () => {
+    await sandboxSettings(sandbox.url, { unservedDistricts: ['崇明区'] });
+    let delivery: DeliveryView;
+    let registrationNo: string;
+    try {
+      const { agent } = await newCandidate(ctx, 'admin-inbox');
+      const submitted = await agent.post('/api/registrations').send(await validApplication(ctx));
+      expect(submitted.status, JSON.stringify(submitted.body)).toBe(201);
+      registrationNo = submitted.body.registrationNo as string;
+      const res = await agent
+        .post('/api/deliveries')
+        .send({ businessKey: registrationNo, documentKind: 'registration-receipt', recipientName: '李收件', recipientPhone: '13912345678', district: '崇明区', address: '城桥镇测试路1号' });
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      delivery = res.body as DeliveryView;
+    } finally {
+      await sandboxSettings(sandbox.url, { unservedDistricts: [] });
+    }
+    const instanceId = (await ctx.db('deliveries').where({ id: delivery.id }).first<{ process_instance_id: string }>('process_instance_id')).process_instance_id;
+
+    const admin = await signIn(ctx.app, 'examadmin');
+    const todo = async (agent: typeof admin) => (await agent.get('/api/tasks').query({ tab: 'todo', q: registrationNo, pageSize: 200 }).expect(200)).body as InboxTask[];
+    const row = await eventually(async () => (await todo(admin)).find((t) => t.processInstanceId === instanceId), '快递异常处理 in the admin inbox');
+    expect(row).toMatchObject({
+      name: '快递异常处理',
+      taskDefinitionKey: 'Task_CourierException',
+      businessKey: registrationNo,
+      assignee: null,
+      formKey: 'form:courier-exception',
+      delivery: { documentKind: 'registration-receipt', documentLabel: '报名回执（纸质）', status: 'failed', statusLabel: '下单失败', waybillNo: null },
+    });
+    expect(row.candidateNameMasked).toMatch(/\*/);
+    expect(row.examName).toBeTruthy();
+    expect(row.majorName).toBeTruthy();
+    expect(row.delivery!.failureReason).toContain('不在快递服务范围内');
+
+    // A reviewer sees the case's 资格审核, never the admin's courier task, and cannot claim it.
+    const reviewer = await signIn(ctx.app, 'reviewer1');
+    expect((await todo(reviewer)).map((t) => t.taskDefinitionKey)).not.toContain('Task_CourierException');
+    expect((await reviewer.post(`/api/tasks/${row.id}/claim`)).status).toBe(403);
+
+    // The form checks its fields: each bad value is named, nothing is completed.
+    await admin.post(`/api/tasks/${row.id}/claim`).expect(204);
+    const bad: Array<[Record<string, unknown>, string]> = [
+      [{ handlingNote: '已联系考生改为现场领取' }, 'handling'],
+      [{ handling: 'lost', handlingNote: '已联系考生改为现场领取' }, 'handling'],
+      [{ handling: 'pickup' }, 'handlingNote'],
+      [{ handling: 'pickup', handlingNote: '好' }, 'handlingNote'],
+    ];
+    for (const [data, field] of bad) {
+      const res = await admin.post(`/api/task-forms/tasks/${row.id}/complete`).send({ data });
+      expect(res.status, JSON.stringify(res.body)).toBe(400);
+      expect(res.body.fields.map((f: { field: string }) => f.field)).toContain(field);
+    }
+    expect((await ctx.engine.getTask(row.id)).assignee).toBe('examadmin');
+
+    const done = await admin.post(`/api/task-forms/tasks/${row.id}/complete`).send({ data: { handling: 'pickup', handlingNote: '已电话联系考生，改为现场领取' } });
+    expect(done.status, JSON.stringify(done.body)).toBe(200);
+    await eventually(async () => (await ctx.engine.historicActivities(instanceId)).some((a) => a.activityId === 'End_Handled'), 'End_Handled');
+    expect((await todo(admin)).find((t) => t.id === row.id)).toBeUndefined();
   });
 });
