@@ -12,9 +12,7 @@ import { apiNotFound, errorMiddleware } from './http/error-middleware';
 import { csrfProtection } from './http/csrf';
 import { rejectControlCharacters } from './http/control-characters';
 import { RateLimitStore, rateLimits, routeRateLimits, signInRules, smsRulesFor, uploadRules, type RateLimitRule } from './http/rate-limit';
-import { UserRepository } from './auth/user.repository';
 import { AuthService } from './auth/auth.service';
-import { DataScope } from './auth/data-scope';
 import { authRoutes } from './auth/auth.routes';
 import { PgSessionStore } from './auth/session-store';
 import { SignedInUsers } from './auth/signed-in-users';
@@ -30,23 +28,20 @@ import { ExamSetupService } from './modules/exams/exam-setup.service';
 import { GuideRepository } from './modules/guide/guide.repository';
 import { GuideService } from './modules/guide/guide.service';
 import { guideRoutes } from './modules/guide/guide.routes';
-import { RegistrationRepository } from './modules/registration/registration.repository';
-import { RegistrationService } from './modules/registration/registration.service';
 import { CERTIFICATE_UPLOAD_PATH, registrationRoutes } from './modules/registration/registration.routes';
 import { mountPaymentCallback, paymentRoutes } from './modules/payments/payment.routes';
-import { PaymentService } from './modules/payments/payment.service';
 import { PaymentAdminRepository } from './modules/payments/payment-admin.repository';
 import { PaymentAdminService } from './modules/payments/payment-admin.service';
 import { PaymentReconciliationService } from './modules/payments/payment-reconciliation.service';
 import { paymentAdminRoutes } from './modules/payments/payment-admin.routes';
 import type { PaymentPlatform } from './integrations/payment/payment-platform';
 import type { CourierDeps } from './integrations/courier/courier-setup';
-import { DeliveryService } from './modules/deliveries/delivery.service';
 import { deliveryRoutes, mountCourierCallback } from './modules/deliveries/delivery.routes';
 import type { EReceiptPlatform } from './integrations/ereceipt/ereceipt-platform';
 import { RegistrationFormRenderer } from './modules/registration/registration-form';
-import { ReviewTaskService } from './modules/tasks/review-task.service';
-import { reviewTaskRoutes } from './modules/tasks/review-task.routes';
+import { ReviewTaskService } from './modules/registration/review-task.service';
+import { reviewTaskRoutes } from './modules/registration/review-task.routes';
+import { taskActionRoutes } from './modules/tasks/task-actions.routes';
 import { TaskActionService } from './modules/tasks/task-actions.service';
 import { InboxRepository } from './modules/tasks/inbox.repository';
 import { TaskAttachmentRepository } from './modules/tasks/task-attachment.repository';
@@ -54,7 +49,7 @@ import { TaskAttachmentService } from './modules/tasks/task-attachments.service'
 import { TASK_ATTACHMENT_UPLOAD_PATH, taskAttachmentRoutes } from './modules/tasks/task-attachments.routes';
 import { TaskUrgeService } from './modules/tasks/task-urge.service';
 import { StaffNoticeService } from './modules/notifications/staff-notice.service';
-import { mountReviewAssignment } from './modules/tasks/review-assignment.routes';
+import { mountReviewAssignment } from './modules/registration/review-assignment.routes';
 import { CaseRepository } from './modules/cases/case.repository';
 import { CaseService } from './modules/cases/case.service';
 import { OperationsService } from './modules/cases/operations.service';
@@ -94,6 +89,8 @@ import { MessageCentreService } from './modules/notifications/message-centre.ser
 import { notificationRoutes } from './modules/notifications/notification.routes';
 import type { DocumentService } from './documents/document.service';
 import type { SecurityServices } from './security/security-services';
+import { composeServices } from './composition';
+import type { CaseType } from './modules/cases/case-type';
 
 export interface AppDeps {
   config: Pick<AppConfig, 'sessionSecret' | 'sessionIdleMinutes'> & { databaseUrl: string; secureCookies?: boolean; paymentQueryCycle?: string };
@@ -112,6 +109,8 @@ export interface AppDeps {
   payment?: { platform: PaymentPlatform; receipts: EReceiptPlatform | null; notifyUrl: string; publicBaseUrl: string };
   /** The 一网通办 express module (or its sandbox); without it, courier delivery is unavailable (G6). */
   courier?: CourierDeps;
+  /** Case types beyond the product's own (a test's fixture flow). */
+  extraCaseTypes?: readonly CaseType[];
 }
 
 export interface BpmApp {
@@ -127,28 +126,23 @@ export const defaultWebDist = path.join(repoRoot, 'web', 'dist');
 /** Builds the Express application; it listens nowhere, so supertest and the server both use it. */
 export function createApp(deps: AppDeps): BpmApp {
   const { db, engine, log } = deps;
-  /** A record or access-control row that fails its seal: operators see it in the log and the audit log. */
-  const integrityAlarm = (action: string, objectType: string, objectId: string, detail?: Record<string, unknown>) => {
-    log.error({ action, objectType, objectId }, 'integrity seal check failed');
-    void deps.security.audit
-      .append({ actor: 'system', action, objectType, objectId, result: 'failure', ...(detail ? { detail } : {}) })
-      .catch((err: unknown) => log.error({ err }, 'audit append failed'));
-  };
-  const users = new UserRepository(db, deps.security);
+  const services = composeServices({
+    db,
+    engine,
+    security: deps.security,
+    log,
+    paymentQueryCycle: deps.config.paymentQueryCycle,
+    payment: deps.payment,
+    courier: deps.courier,
+    extraCaseTypes: deps.extraCaseTypes,
+  });
+  const { users, scope, registrations, payments, deliveries, caseTypes, integrityAlarm } = services;
+  const registrationRepo = services.registrationRows;
   const auth = new AuthService(users, (username, rows) => integrityAlarm('integrity.access-control', 'user', username, { rows }));
   const exams = new ExamRepository(db);
-  const registrationRepo = new RegistrationRepository(db, deps.security, (err) => integrityAlarm('integrity.record', err.table, String(err.key)));
-  const scope = new DataScope(db);
   // One store for every limiter: each prunes only windows older than the longest registered one.
   const limitStore = new RateLimitStore(db, deps.config.sessionSecret);
   const guides = new GuideRepository(db);
-  const registrations = new RegistrationService(db, deps.security, engine, {
-    registrations: registrationRepo,
-    guides,
-    ...(deps.config.paymentQueryCycle ? { paymentQueryCycle: deps.config.paymentQueryCycle } : {}),
-  });
-
-  const payments = deps.payment ? new PaymentService(db, deps.security, engine, deps.payment.platform, deps.payment.receipts, deps.payment) : null;
 
   const signedIn = new SignedInUsers(auth, scope);
   const routes = new ApiRoutes(
@@ -180,16 +174,17 @@ export function createApp(deps: AppDeps): BpmApp {
       new PaymentReconciliationService(paymentAdmin, payments, deps.payment.platform),
     );
   }
-  const inbox = new InboxRepository(db, registrationRepo);
+  const inbox = new InboxRepository(db);
   const staffNotices = new StaffNoticeService(new MessageTemplateRepository(db), new MessageRepository(db));
-  const taskActions = new TaskActionService(engine, registrationRepo, scope, inbox, users, db, new TaskUrgeService(db, engine, inbox, scope, users, staffNotices));
-  const reviewTasks = new ReviewTaskService(engine, registrationRepo, scope, taskActions);
-  reviewTaskRoutes(routes, reviewTasks, taskActions);
+  const taskActions = new TaskActionService(engine, caseTypes, scope, inbox, users, new TaskUrgeService(db, engine, inbox, scope, users, staffNotices));
+  taskActionRoutes(routes, taskActions);
+  const reviewTasks = new ReviewTaskService(engine, taskActions);
+  reviewTaskRoutes(routes, reviewTasks);
   const taskAttachmentRepo = new TaskAttachmentRepository(db);
-  const taskAttachments = new TaskAttachmentService(engine, taskAttachmentRepo, scope);
+  const taskAttachments = new TaskAttachmentService(engine, taskAttachmentRepo, scope, caseTypes);
   taskAttachmentRoutes(routes, taskAttachments);
   mountReviewAssignment(routes, { db, engine, security: deps.security, registrations: registrationRepo, scope, tasks: reviewTasks });
-  caseRoutes(routes, new CaseService(engine, registrations, registrationRepo, new CaseRepository(db), taskAttachmentRepo), new OperationsService(engine));
+  caseRoutes(routes, new CaseService(engine, caseTypes, new CaseRepository(db), taskAttachmentRepo), new OperationsService(engine));
   const taskForms = new TaskFormRepository(db);
   // The contract check accepts `form:<key>` for the forms designed in the console (U3).
   const modelChecker = new ModelChecker(undefined, () => taskForms.keys());
@@ -203,7 +198,6 @@ export function createApp(deps: AppDeps): BpmApp {
   registrationAdminRoutes(routes, new RegistrationAdminService(db, new RegistrationAdminRepository(db), registrationRepo, exams, scope, deps.security));
   templateRoutes(routes, new TemplateService(new TemplateRepository(db), deps.documents), new CommitmentLetterService(deps.documents, exams));
   notificationRoutes(routes, new MessageTemplateService(new MessageTemplateRepository(db)), new MessageCentreService(new MessageRepository(db)));
-  const deliveries = new DeliveryService(db, deps.security, engine, deps.courier);
   deliveryRoutes(routes, deliveries);
   // SMS limits per phone and per address; the phone arrives SM2-encrypted, so the route applies them once decrypted.
   phoneRoutes(routes, new PhoneBindingService(db, deps.security, deps.sms, log), routeRateLimits(limitStore, smsRulesFor(phoneOfRequest)));

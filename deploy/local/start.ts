@@ -8,7 +8,7 @@ import { createDb, type Db } from '../../api/src/db/knex';
 import { jdbcFromUrl, prepareDatabase } from '../../api/src/bootstrap';
 import { EngineClient } from '../../api/src/engine/engine-client';
 import { ProcessDeploymentService } from '../../api/src/modules/processes/process-deployment.service';
-import { RegistrationService } from '../../api/src/modules/registration/registration.service';
+import { composeServices } from '../../api/src/composition';
 import { startApiServer, type RunningApi } from '../../api/src/server';
 import { DEMO_PASSWORD, demoAccounts } from '../../api/src/auth/seed';
 import { startEmbeddedPostgres, type RunningPostgres } from './postgres';
@@ -27,7 +27,6 @@ import { paymentDeps } from '../../api/src/integrations/payment/payment-setup';
 import { startSuishenbanSandbox, type SuishenbanSandbox } from '../../api/src/integrations/suishenban/sandbox/suishenban-sandbox';
 import { startCourierSandbox, type CourierSandbox } from '../../api/src/integrations/courier/sandbox/courier-sandbox';
 import { courierDeps } from '../../api/src/integrations/courier/courier-setup';
-import { DeliveryService } from '../../api/src/modules/deliveries/delivery.service';
 
 /**
  * `npm start`: embedded PostgreSQL (unless DATABASE_URL is set) → migrations → engine → process
@@ -140,8 +139,6 @@ async function main(): Promise<void> {
   const engineClient = new EngineClient(engine.baseUrl, config.engine.user, config.engine.password);
   const deployed = await new ProcessDeploymentService(engineClient).deployDirectory();
   say(deployed.newVersions.length ? `deployed ${deployed.newVersions.map((v) => `${v.key} v${v.version}`).join(', ')}` : 'process models unchanged');
-  const resumed = await new RegistrationService(db, security, engineClient).resumeUnstartedCases();
-  if (resumed) say(`started the cases of ${resumed} registration(s) left without one`);
 
   let smsUrl = config.sms.gatewayUrl;
   if (!smsUrl) {
@@ -223,7 +220,11 @@ async function main(): Promise<void> {
     say(`courier sandbox on ${courierUrl}`);
   }
   const courier = courierDeps(config, security.sm2, { baseUrl: courierUrl, publicKey: courierPublicKey! });
-  await new DeliveryService(db, security, engineClient, courier).resumeUnstartedDeliveries();
+  // The same services as the API's and the workers' (the configured payment query cycle included).
+  const services = composeServices({ db, engine: engineClient, security, log: pino({ name: 'start', level: 'warn' }), paymentQueryCycle: config.payment.queryCycle, courier });
+  const resumed = await services.registrations.resumeUnstartedCases();
+  if (resumed) say(`started the cases of ${resumed} registration(s) left without one`);
+  await services.deliveries.resumeUnstartedDeliveries();
 
   const workerId = `workers-${process.pid}`;
   workers = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'workers', 'src', 'main.ts')], {

@@ -3,9 +3,10 @@ import type { Page } from 'playwright-core';
 import type supertest from 'supertest';
 import { DEMO_PASSWORD } from '../../api/src/auth/seed';
 import type { InboxTask } from '../../api/src/contracts/task';
-import { sampleScore } from '../../api/src/modules/tasks/bulk-approve.service';
+import { sampleScore } from '../../api/src/modules/registration/bulk-approve.service';
 import { input, signInPage, useConsole } from '../support/browser';
 import { eventually, newCandidate, signIn, validApplication } from '../support/test-env';
+import { registrationCase } from '../support/inbox';
 
 // Runs in the exclusive project: its bulk-approve step sets the review settings (sample rate and
 // seed), which are global and which other tests' bulk approvals read.
@@ -80,7 +81,7 @@ async function newCase(label: string, reviewer: supertest.Agent, fullName = uniq
   const created = await agent.post('/api/registrations').send(application);
   expect(created.status, JSON.stringify(created.body)).toBe(201);
   const registrationNo = created.body.registrationNo as string;
-  const task = await eventually(async () => (await tasksOf(reviewer, registrationNo)).find((t) => t.precheckPassed !== null), `the review task of ${registrationNo}`);
+  const task = await eventually(async () => (await tasksOf(reviewer, registrationNo)).find((t) => registrationCase(t).precheckPassed !== null), `the review task of ${registrationNo}`);
   return { registrationNo, task, agent, application };
 }
 
@@ -212,7 +213,7 @@ describe('reviewer inbox in the browser (U5, U6, U7)', () => {
       await newCase('bulk-e2e-b', api1, `${family}乙`),
       await newCase('bulk-e2e-c', api1, `${family}丙`),
     ];
-    for (const x of [a, b, c]) expect(x.task.precheckPassed).toBe(true);
+    for (const x of [a, b, c]) expect(registrationCase(x.task).precheckPassed).toBe(true);
 
     // A fixed seed under which A is drawn for individual review and B, C are not (as the API test does).
     const rate = 0.5;

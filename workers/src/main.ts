@@ -38,6 +38,7 @@ const workers = startWorkers({
   workerId: config.workerId,
   log,
   autoAssignEveryMs: 60_000,
+  paymentQueryCycle: config.payment.queryCycle,
 });
 
 let stopping = false;

@@ -3,11 +3,10 @@ import type { Db } from '../../api/src/db/knex';
 import { EngineClient } from '../../api/src/engine/engine-client';
 import { TaskClient } from './task-client';
 import type { SecurityServices } from '../../api/src/security/security-services';
-import { buildHandlers, type WorkerIntegrations } from './handlers/index';
+import { buildHandlers, workerServices, type WorkerIntegrations } from './handlers/index';
 import { startHeartbeat } from './heartbeat';
-import { RegistrationRepository } from '../../api/src/modules/registration/registration.repository';
-import { ReviewAssignmentService } from '../../api/src/modules/tasks/assignment.service';
-import { ReviewAssignmentRepository } from '../../api/src/modules/tasks/review-assignment.repository';
+import type { Services } from '../../api/src/composition';
+import { ReviewAssignmentService } from '../../api/src/modules/registration/assignment.service';
 
 export interface WorkerProcessOptions {
   db: Db;
@@ -21,6 +20,8 @@ export interface WorkerProcessOptions {
   integrations?: WorkerIntegrations;
   /** Runs the automatic assignment of review tasks (U7, exams with it switched on) this often; off when unset. */
   autoAssignEveryMs?: number;
+  /** PAYMENT_QUERY_CYCLE, as the API has it. */
+  paymentQueryCycle?: string;
 }
 
 export interface RunningWorkers {
@@ -40,10 +41,11 @@ export function startWorkers(o: WorkerProcessOptions): RunningWorkers {
     log,
     ...(o.asyncResponseTimeoutMs !== undefined ? { asyncResponseTimeoutMs: o.asyncResponseTimeoutMs } : {}),
   });
-  for (const handler of buildHandlers(o.db, engine, o.security, o.integrations)) client.register(handler);
+  const services = workerServices(o.db, engine, o.security, log, o.integrations, o.paymentQueryCycle);
+  for (const handler of buildHandlers(services, o.db, o.security, o.integrations)) client.register(handler);
   const stopHeartbeat = startHeartbeat(o.db, o.workerId, client.subscribedTopics, 10_000, (err) => log.warn({ err }, 'heartbeat failed'));
   client.start();
-  const stopAutoAssign = o.autoAssignEveryMs ? startAutoAssign(o, engine, log, o.autoAssignEveryMs) : () => {};
+  const stopAutoAssign = o.autoAssignEveryMs ? startAutoAssign(o, engine, services, log, o.autoAssignEveryMs) : () => {};
   log.info({ workerId: o.workerId, topics: client.subscribedTopics }, 'workers started');
   return {
     topics: client.subscribedTopics,
@@ -56,8 +58,8 @@ export function startWorkers(o: WorkerProcessOptions): RunningWorkers {
 }
 
 /** The review-assign step outside the model: new review tasks go to the least-loaded reviewer without a conflict. */
-function startAutoAssign(o: WorkerProcessOptions, engine: EngineClient, log: Logger, everyMs: number): () => void {
-  const assignment = new ReviewAssignmentService(engine, new RegistrationRepository(o.db, o.security), new ReviewAssignmentRepository(o.db), o.security, (entry) => o.security.audit.append(entry));
+function startAutoAssign(o: WorkerProcessOptions, engine: EngineClient, services: Services, log: Logger, everyMs: number): () => void {
+  const assignment = ReviewAssignmentService.create(o.db, engine, services.registrationRows, o.security);
   let running = false;
   const timer = setInterval(() => {
     if (running) return;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { returnItem } from './registration';
+import { caseSummary, type CaseSummary } from './case-summaries';
 
 /** The 资格审核 step of exam-registration: decided with its own dialog, the only step bulk approve takes. */
 export const REVIEW_TASK = 'Task_QualificationReview';
@@ -17,12 +18,8 @@ export const inboxTask = z.object({
   assignee: z.string().nullable(),
   created: z.string(),
   due: z.string().nullable(),
-  candidateNameMasked: z.string(),
-  examName: z.string(),
-  levelCode: z.string(),
-  majorName: z.string(),
-  precheckPassed: z.boolean().nullable(),
-  precheckMessage: z.string().nullable(),
+  /** The case the task belongs to, as its case type summarises it (one kind per case type). */
+  case: caseSummary,
   processInstanceId: z.string().optional(),
   /** 委派: the user the task returns to when the delegate resolves it. */
   owner: z.string().nullable().optional(),
@@ -43,19 +40,9 @@ export const inboxTask = z.object({
   formKey: z.string().nullable().optional(),
   /** The case's current open step (已办, 经办, 抄送 rows), null when none is open. */
   currentStep: z.string().nullable().optional(),
-  /** 快递异常处理 rows (exam admins): the delivery the courier task is about. */
-  delivery: z
-    .object({
-      documentKind: z.string(),
-      documentLabel: z.string(),
-      status: z.string(),
-      statusLabel: z.string(),
-      waybillNo: z.string().nullable(),
-      failureReason: z.string().nullable(),
-    })
-    .optional(),
 });
-export type InboxTask = z.infer<typeof inboxTask>;
+/** A row as the server builds it: its `case` may be of any registered kind (fixture kinds in tests too). */
+export type InboxTask = Omit<z.infer<typeof inboxTask>, 'case'> & { case: CaseSummary };
 
 export const inboxTabs = ['todo', 'done', 'handled', 'cc'] as const;
 export type InboxTab = (typeof inboxTabs)[number];

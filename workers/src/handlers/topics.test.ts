@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Db } from '../../../api/src/db/knex';
-import type { EngineClient } from '../../../api/src/engine/engine-client';
+import type { Services } from '../../../api/src/composition';
+import type { PaymentService } from '../../../api/src/modules/payments/payment.service';
 import type { SecurityServices } from '../../../api/src/security/security-services';
 import { buildHandlers, type WorkerIntegrations } from './index';
 import { HANDLED_TOPICS } from './topics';
@@ -14,7 +15,8 @@ describe('handled topics', () => {
       notify: unused<Required<WorkerIntegrations>['notify']>(),
       courier: unused<Required<WorkerIntegrations>['courier']>(),
     };
-    const topics = buildHandlers(unused<Db>(), unused<EngineClient>(), unused<SecurityServices>(), integrations).map((h) => h.topic);
+    const services: Services = { ...unused<Services>(), payments: unused<PaymentService>() };
+    const topics = buildHandlers(services, unused<Db>(), unused<SecurityServices>(), integrations).map((h) => h.topic);
     expect(new Set(topics).size).toBe(topics.length);
     expect([...topics].sort()).toEqual([...HANDLED_TOPICS].sort());
   });

@@ -4,8 +4,8 @@ import type { ApiRoutes } from '../../http/route';
 import type { CaseService } from './case.service';
 import type { OperationsService } from './operations.service';
 
-/** Registrations are the cases with a business key so far (报名号). */
-const caseParams = z.object({ businessKey: z.string().regex(/^BM[0-9A-Z]{1,16}\d{6}$/, '业务编号格式不正确') });
+/** A case's number (报名号 BM…, and the numbers of later case types): capital letters and digits. */
+const caseParams = z.object({ businessKey: z.string().regex(/^[A-Z]{2}[0-9A-Z]{1,30}$/, '业务编号格式不正确') });
 const incidentParams = z.object({ id: z.string().regex(/^[0-9A-Za-z-]{1,64}$/, '异常编号格式不正确') });
 
 export function caseRoutes(api: ApiRoutes, cases: CaseService, operations: OperationsService): void {

@@ -1,9 +1,9 @@
 import type { CurrentUser } from '../../contracts/auth';
 import type { CaseActivity, CaseDocument, CaseInstance, CaseTimelineEntry, CaseView } from '../../contracts/cases';
 import type { EngineClient, EngineIncident, HistoricActivity, HistoricProcessInstance } from '../../engine/engine-client';
-import type { RegistrationRepository, RegistrationEventRow } from '../registration/registration.repository';
-import type { RegistrationService } from '../registration/registration.service';
+import { notFound } from '../../http/errors';
 import type { CaseRepository } from './case.repository';
+import type { CaseEvent, CaseTypeRegistry } from './case-type';
 import type { TaskAttachmentRepository } from '../tasks/task-attachment.repository';
 import { taskAttachmentUrl } from '../tasks/task-attachments.service';
 
@@ -23,23 +23,17 @@ const STAFF_FOR_CANDIDATE = { reviewer: '审核人员', staff: '工作人员', s
 export class CaseService {
   constructor(
     private readonly engine: EngineClient,
-    private readonly registrations: RegistrationService,
-    private readonly registrationRows: RegistrationRepository,
+    private readonly caseTypes: CaseTypeRegistry,
     private readonly cases: CaseRepository,
     /** Files reviewers attached to the case's tasks (U6), listed for staff only. */
     private readonly taskAttachments?: TaskAttachmentRepository,
   ) {}
 
   async view(user: CurrentUser, businessKey: string): Promise<CaseView> {
-    // Data scope: the candidate's own, the exam's reviewers, exam admins (404 otherwise).
-    const row = await this.registrations.find(user, businessKey);
-    const staffView = row.user_id !== user.id;
-    const [registration, events, historic, receipt] = await Promise.all([
-      this.registrations.view(user, businessKey),
-      this.registrationRows.events(row.id),
-      this.engine.historicProcessInstancesByBusinessKey(businessKey),
-      this.cases.latestReceipt(row.id),
-    ]);
+    // The case type that owns the number checks the data scope (404 when the user may not see it).
+    const [details, historic] = await Promise.all([this.caseTypes.details(user, businessKey), this.engine.historicProcessInstancesByBusinessKey(businessKey)]);
+    if (!details) throw notFound('该案件不存在');
+    const staffView = details.ownerUserId !== user.id;
     const loaded = await Promise.all(historic.map((p) => this.loadInstance(p)));
     const names = await this.cases.displayNames(loaded.flatMap((l) => l.activities.flatMap((a) => (a.assignee ? [a.assignee] : []))));
     const actorOf = (username: string | null): string | null => {
@@ -76,16 +70,10 @@ export class CaseService {
 
     const timeline = [
       ...loaded.flatMap((l) => engineSteps(l.activities, l.incidents, actorOf, staffView)),
-      ...events.map((e) => businessEntry(e, staffView, user.displayName)),
+      ...details.events.map((e) => businessEntry(e, staffView, user.displayName)),
     ].sort((a, b) => a.at.localeCompare(b.at) || (a.source === b.source ? 0 : a.source === 'engine' ? -1 : 1));
 
-    const documents: CaseDocument[] = [
-      { kind: 'registration-form', title: '报名表', url: `/api/registrations/${businessKey}/form.pdf`, digest: null, at: registration.submittedAt },
-    ];
-    if (registration.signatureDigest)
-      documents.push({ kind: 'commitment', title: '告知承诺书（已电子签署）', url: null, digest: registration.signatureDigest, at: registration.signedAt });
-    if (receipt)
-      documents.push({ kind: 'e-receipt', title: `财政电子票据 ${receipt.receipt_no}`, url: `/api/registrations/${businessKey}/receipt.pdf`, digest: null, at: receipt.issued_at.toISOString() });
+    const documents: CaseDocument[] = [...details.documents];
     // Internal review documents: the candidate does not see them.
     if (staffView && this.taskAttachments)
       for (const a of await this.taskAttachments.ofBusinessKey(businessKey))
@@ -93,8 +81,8 @@ export class CaseService {
 
     return {
       businessKey,
-      title: `${registration.examName} · ${registration.majorName}`,
-      statusLabel: registration.statusLabel,
+      title: details.title,
+      statusLabel: details.statusLabel,
       staffView,
       instances,
       timeline,
@@ -170,15 +158,15 @@ function engineSteps(
   return entries;
 }
 
-function businessEntry(e: RegistrationEventRow, staffView: boolean, viewerName: string): CaseTimelineEntry {
+function businessEntry(e: CaseEvent, staffView: boolean, viewerName: string): CaseTimelineEntry {
   let actor = e.actor;
   if (!staffView && actor && actor !== '系统' && actor !== viewerName) actor = e.kind.startsWith('review-') ? STAFF_FOR_CANDIDATE.reviewer : STAFF_FOR_CANDIDATE.staff;
   return {
-    at: e.created_at.toISOString(),
+    at: e.at.toISOString(),
     title: e.title,
     detail: e.detail,
     actor,
     source: 'business',
-    state: e.kind === 'review-rejected' ? 'failed' : 'done',
+    state: e.failed ? 'failed' : 'done',
   };
 }

@@ -16,6 +16,7 @@ import type { DeliveryView } from '../../contracts/deliveries';
 import type { InboxTask } from '../../contracts/task';
 import { DeliveryService } from './delivery.service';
 import { DeliveryRepository } from './delivery.repository';
+import { deliveryCase } from '../../../../tests/support/inbox';
 
 /**
  * Courier delivery (G6) end to end: the API, the `courier-delivery` process in the run's engine,
@@ -376,12 +377,12 @@ describe('exam admin inbox (U5)', () => {
       businessKey: registrationNo,
       assignee: null,
       formKey: 'form:courier-exception',
-      delivery: { documentKind: 'registration-receipt', documentLabel: '报名回执（纸质）', status: 'failed', statusLabel: '下单失败', waybillNo: null },
+      case: { kind: 'courier-delivery', documentKind: 'registration-receipt', documentLabel: '报名回执（纸质）', status: 'failed', statusLabel: '下单失败', waybillNo: null },
     });
-    expect(row.candidateNameMasked).toMatch(/\*/);
-    expect(row.examName).toBeTruthy();
-    expect(row.majorName).toBeTruthy();
-    expect(row.delivery!.failureReason).toContain('不在快递服务范围内');
+    expect(deliveryCase(row).owner.candidateNameMasked).toMatch(/\*/);
+    expect(deliveryCase(row).owner.examName).toBeTruthy();
+    expect(deliveryCase(row).owner.majorName).toBeTruthy();
+    expect(deliveryCase(row).failureReason).toContain('不在快递服务范围内');
 
     // A reviewer sees the case's 资格审核, never the admin's courier task, and cannot claim it.
     const reviewer = await signIn(ctx.app, 'reviewer1');

@@ -76,6 +76,21 @@ export class DeliveryRepository {
     return q('deliveries').where({ case_type: caseType, business_key: businessKey, document_kind: documentKind }).whereNot({ status: 'failed' }).first<{ id: string } | undefined>('id');
   }
 
+  /** The deliveries of engine instances of the courier process (an inbox page); no personal fields. */
+  ofProcessInstances(instanceIds: string[]): Promise<Array<Pick<DeliveryRow, 'case_type' | 'business_key' | 'document_kind' | 'status' | 'waybill_no' | 'failure_reason'> & { process_instance_id: string }>> {
+    if (instanceIds.length === 0) return Promise.resolve([]);
+    return this.db('deliveries')
+      .whereRaw('process_instance_id = any(?)', [instanceIds])
+      .select('process_instance_id', 'case_type', 'business_key', 'document_kind', 'status', 'waybill_no', 'failure_reason');
+  }
+
+  /** Courier instances of the deliveries of these cases (an inbox search). */
+  async instancesOfCases(businessKeys: string[]): Promise<string[]> {
+    if (businessKeys.length === 0) return [];
+    const rows: Array<{ process_instance_id: string }> = await this.db('deliveries').whereRaw('business_key = any(?)', [businessKeys]).whereNotNull('process_instance_id').select('process_instance_id');
+    return rows.map((r) => r.process_instance_id);
+  }
+
   async setProcessInstance(q: Q, id: string, processInstanceId: string): Promise<void> {
     await q('deliveries').where({ id }).update({ process_instance_id: processInstanceId, updated_at: q.fn.now() });
   }

@@ -6,6 +6,7 @@ import { expectNoAccess } from '../../../../tests/support/idor';
 import { createTestContext, demoExamId, eventually, idNumberFor, newCandidate, portraitJpeg, signIn, validApplication, type TestContext } from '../../../../tests/support/test-env';
 import { pdfText } from '../../../../tests/support/pdf';
 import { verifyCommitment } from './commitment-signature';
+import { registrationCase } from '../../../../tests/support/inbox';
 
 let ctx: TestContext;
 let reviewer: supertest.Agent;
@@ -46,11 +47,11 @@ describe('registration API (M15, M04, U9)', () => {
     expect(instance.businessKey).toBe(registration.registrationNo);
 
     const { year } = await ctx.db('exams').where({ id: registration.examId }).first();
-    expect(task.precheckPassed).toBe(true);
-    expect(task.precheckMessage).toBe(
+    expect(registrationCase(task).precheckPassed).toBe(true);
+    expect(registrationCase(task).precheckMessage).toBe(
       `大专学历（安全工程或相关专业）要求从事安全生产业务满2年（计算至${year}年12月31日，不含全日制学习时间）；按您填报的工作经历计算为${Number(row.safety_work_years)}年，符合报考条件。按工作年限报考，须核验工作经历`,
     );
-    expect(task.candidateNameMasked).toBe('张**');
+    expect(registrationCase(task).candidateNameMasked).toBe('张**');
     const view = (await agent.get(`/api/registrations/${registration.registrationNo}`)).body as RegistrationView;
     expect(view).toMatchObject({ status: 'under-review', statusLabel: '待资格审核', district: '浦东新区', feeTotalFen: 14000, manualReview: true });
     expect(view.educations).toEqual([expect.objectContaining({ level: 'college', major: '安全工程', majorRelated: true, fullTime: true })]);

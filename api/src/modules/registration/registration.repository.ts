@@ -4,6 +4,7 @@ import type { EducationLevel, EducationRecord, LevelCode, RegistrationStatus, Re
 import type { SecurityServices } from '../../security/security-services';
 import { registrationSeal } from '../../security/security-specs';
 import { TamperedRecordError } from '../../security/security.errors';
+import { escapeLike } from '../../security/audit-log';
 
 export interface RegistrationRow {
   id: number;
@@ -421,6 +422,36 @@ export class RegistrationRepository {
       .insert({ registration_id: registrationId, kind: event.kind, title: event.title, detail: event.detail ?? null, actor: event.actor ?? null, idempotency_key: event.idempotencyKey })
       .onConflict('idempotency_key')
       .ignore();
+  }
+
+  /** Registrations of engine instances (a page of inbox tasks), verified; one query. */
+  async ofProcessInstances(instanceIds: string[]): Promise<Array<Omit<RegistrationDetailRow, 'id_number' | 'phone'>>> {
+    if (instanceIds.length === 0) return [];
+    return this.verifyRows(await this.detailQuery().whereRaw('r.process_instance_id = any(?)', [instanceIds]));
+  }
+
+  /** Registrations by number, verified; one query. */
+  async ofNumbers(registrationNos: string[]): Promise<Array<Omit<RegistrationDetailRow, 'id_number' | 'phone'>>> {
+    if (registrationNos.length === 0) return [];
+    return this.verifyRows(await this.detailQuery().whereRaw('r.registration_no = any(?)', [registrationNos]));
+  }
+
+  /** Registrations with a case whose number is `text` or whose candidate's name contains it. */
+  search(text: string, limit: number): Promise<Array<{ registration_no: string; process_instance_id: string }>> {
+    return this.db('registrations as r')
+      .whereNotNull('r.process_instance_id')
+      .where((w) => w.where('r.registration_no', text).orWhereILike('r.full_name', `%${escapeLike(text)}%`))
+      .limit(limit)
+      .select('r.registration_no', 'r.process_instance_id');
+  }
+
+  /** The latest e-receipt issued for the registration's payment, if any. */
+  latestReceipt(registrationId: number): Promise<{ receipt_no: string; issued_at: Date } | undefined> {
+    return this.db('e_receipts as e')
+      .join('payment_orders as o', 'o.id', 'e.payment_order_id')
+      .where('o.registration_id', registrationId)
+      .orderBy('e.id', 'desc')
+      .first<{ receipt_no: string; issued_at: Date } | undefined>('e.receipt_no', 'e.issued_at');
   }
 
   events(registrationId: number): Promise<RegistrationEventRow[]> {

@@ -17,7 +17,7 @@ import { EngineError, type EngineClient, type EngineTask } from '../../engine/en
 import { DomainError, conflict, forbidden, notFound, validationError } from '../../http/errors';
 import { formFieldsOf, formVariables, type FormField } from './form-fields';
 import type { TaskFormRepository, TaskFormRow } from './task-form.repository';
-import type { CompletionGuard } from '../tasks/review-task.service';
+import type { CompletionGuard } from '../tasks/task-actions.service';
 import { taskAttachmentUrl, type TaskAttachmentService } from '../tasks/task-attachments.service';
 
 const messages = {

@@ -7,6 +7,7 @@ import { hashPassword } from '../../auth/password';
 import { createStandardExam } from '../exams/demo-exam';
 import { expectNoAccess } from '../../../../tests/support/idor';
 import { createTestContext, eventually, newCandidate, signIn, validApplication, type TestContext } from '../../../../tests/support/test-env';
+import { registrationCase } from '../../../../tests/support/inbox';
 
 let ctx: TestContext;
 let r1: supertest.Agent;
@@ -74,7 +75,7 @@ describe('role inboxes and task actions (U5, U6)', () => {
     a = await newCase('inbox-a');
     b = await newCase('inbox-b');
     expect(a.task.sla).toBe('ok'); // due in five days
-    expect(a.task.candidateNameMasked).not.toBe(a.fullName);
+    expect(registrationCase(a.task).candidateNameMasked).not.toBe(a.fullName);
     const byName = await tab(r1, { q: a.fullName.slice(2, 5) });
     expect(byName.map((t) => t.businessKey)).toEqual([a.registrationNo]);
     expect(await tab(r1, { q: a.registrationNo.slice(0, -1) })).toEqual([]); // the number matches exactly only

@@ -1,28 +1,26 @@
-import type { Knex } from 'knex';
 import type { Db } from '../../db/knex';
-import type { RegistrationDetailRow, RegistrationRepository } from '../registration/registration.repository';
-import { escapeLike } from '../../security/audit-log';
-import { REGISTRATION_CASE_TYPE } from '../../contracts/deliveries';
 
-/** A registration of an inbox page with the task badges of that page (one query). */
-type StoredCaseRow = RegistrationDetailRow & {
-  urge_count: number;
-  pending_cosigners: string[];
-};
-/** Inbox rows show no ID or phone number, so those stay encrypted and are left out. */
-export type InboxCaseRow = Omit<StoredCaseRow, 'id_number' | 'phone'>;
-
-/** The delivery of a courier task's row (快递异常处理); null on rows of registration tasks. */
-export interface InboxDeliveryColumns {
-  delivery_process_instance_id?: string | null;
-  delivery_document_kind?: string | null;
-  delivery_status?: string | null;
-  delivery_waybill_no?: string | null;
-  delivery_failure_reason?: string | null;
+/** 催办 and 加签 of a task, shown on its inbox row. */
+export interface TaskBadges {
+  urgeCount: number;
+  pendingCosigners: string[];
 }
 
-export type HandledRow = InboxCaseRow & { task_id: string; task_definition_key: string; handled_at: Date };
-export type CcRow = InboxCaseRow & { task_id: string; sent_by: string; note: string | null; cc_at: Date };
+/** 我经办的案件: my latest completed task of a case. */
+export interface HandledTaskRow {
+  task_id: string;
+  process_instance_id: string;
+  task_definition_key: string;
+  handled_at: Date;
+}
+/** 抄送 to me. */
+export interface CcTaskRow {
+  task_id: string;
+  process_instance_id: string;
+  sent_by: string;
+  note: string | null;
+  cc_at: Date;
+}
 
 export interface InboxFilterRow {
   id: number;
@@ -30,125 +28,55 @@ export interface InboxFilterRow {
   query: unknown;
 }
 
-
-/** Inbox data kept by the application beside the engine: saved filters, 抄送, 催办, 加签, 经办. */
+/**
+ * Inbox data kept by the application beside the engine: saved filters, 抄送, 催办, 加签, 经办. It knows
+ * tasks and instances only; the cases they belong to come from the case types.
+ */
 export class InboxRepository {
-  constructor(
-    private readonly db: Db,
-    private readonly registrations: RegistrationRepository,
-  ) {}
-
-  /** Task ids travel as one array parameter: a page's 50 ids as 100 separate ones made planning cost more than running. */
-  private caseQuery(taskIds: string[]) {
-    return this.db('registrations as r')
-      .join('exams as e', 'e.id', 'r.exam_id')
-      .join('majors as m', 'm.code', 'r.major_code')
-      .select(
-        'r.*',
-        'e.name as exam_name',
-        'e.code as exam_code',
-        'e.year as exam_year',
-        'm.name as major_name',
-        this.db.raw(`(select count(*)::int from task_urges u where u.process_instance_id = r.process_instance_id and u.task_id = any(?)) as urge_count`, [taskIds]),
-        this.db.raw(
-          `(select coalesce(json_agg(c.username order by c.id), '[]'::json) from task_cosigners c where c.process_instance_id = r.process_instance_id and c.approved_at is null and c.task_id = any(?)) as pending_cosigners`,
-          [taskIds],
-        ),
-      );
-  }
-
-  private search(q: Knex.QueryBuilder, text: string | undefined): Knex.QueryBuilder {
-    if (!text) return q;
-    return q.where((w) => w.where('r.registration_no', text).orWhereILike('r.full_name', `%${escapeLike(text)}%`));
-  }
-
-  /** The one query of an inbox page (the inbox benchmark reports its plan). */
-  private pageQuery(tasks: Array<{ id: string; processInstanceId: string }>) {
-    return this.caseQuery(tasks.map((t) => t.id)).whereRaw('r.process_instance_id = any(?)', [[...new Set(tasks.map((t) => t.processInstanceId))]]);
-  }
+  constructor(private readonly db: Db) {}
 
   /**
-   * The same one query when the page has tasks of courier-delivery instances: their registration
-   * through `deliveries.process_instance_id` → `business_key` (the registration number), with the
-   * delivery's columns. Pages without such tasks (a reviewer's) keep the plain query.
+   * The urges and pending co-signers of a page of tasks, in one query. Task ids travel as one array
+   * parameter: a page's 50 ids as 50 separate ones made planning cost more than running.
    */
-  private pageQueryWithDeliveries(tasks: Array<{ id: string; processInstanceId: string }>, deliveryInstanceIds: string[]) {
-    const caseInstances = [...new Set(tasks.map((t) => t.processInstanceId).filter((id) => !deliveryInstanceIds.includes(id)))];
-    return this.caseQuery(tasks.map((t) => t.id))
-      .joinRaw('left join deliveries as d on d.case_type = ? and d.business_key = r.registration_no and d.process_instance_id = any(?)', [
-        REGISTRATION_CASE_TYPE,
-        deliveryInstanceIds,
-      ])
-      .select(
-        'd.process_instance_id as delivery_process_instance_id',
-        'd.document_kind as delivery_document_kind',
-        'd.status as delivery_status',
-        'd.waybill_no as delivery_waybill_no',
-        'd.failure_reason as delivery_failure_reason',
-      )
-      .where((w) => w.whereRaw('r.process_instance_id = any(?)', [caseInstances]).orWhereNotNull('d.id'));
+  async badges(taskIds: string[]): Promise<Map<string, TaskBadges>> {
+    if (taskIds.length === 0) return new Map();
+    const { rows } = await this.db.raw<{ rows: Array<{ task_id: string; urge_count: number; pending_cosigners: string[] }> }>(
+      `select t.id as task_id,
+              (select count(*)::int from task_urges u where u.task_id = t.id) as urge_count,
+              (select coalesce(json_agg(c.username order by c.id), '[]'::json) from task_cosigners c where c.task_id = t.id and c.approved_at is null) as pending_cosigners
+         from unnest(?::text[]) as t(id)`,
+      [taskIds],
+    );
+    return new Map(rows.map((r) => [r.task_id, { urgeCount: Number(r.urge_count), pendingCosigners: r.pending_cosigners }]));
   }
 
-  /**
-   * The registrations of a page of tasks, with that page's urges and pending co-signers; for tasks of
-   * the courier-delivery instances named, the registration the delivery belongs to and the delivery.
-   */
-  async casesOfTasks(tasks: Array<{ id: string; processInstanceId: string }>, deliveryInstanceIds: string[] = []): Promise<Array<InboxCaseRow & InboxDeliveryColumns>> {
-    if (tasks.length === 0) return [];
-    const query = deliveryInstanceIds.length ? this.pageQueryWithDeliveries(tasks, deliveryInstanceIds) : this.pageQuery(tasks);
-    return this.registrations.verifyRows((await query) as Array<StoredCaseRow & InboxDeliveryColumns>);
-  }
-
-  /** Business keys of cases matching a search (registration number exactly, candidate name in part). */
-  async searchBusinessKeys(text: string, limit = 500): Promise<string[]> {
-    const rows = await this.search(this.db('registrations as r').whereNotNull('r.process_instance_id'), text).limit(limit).select('r.registration_no');
-    return rows.map((r: { registration_no: string }) => r.registration_no);
-  }
-
-  /** 我经办的案件: my latest completed task per case, newest first. */
-  async handledCases(username: string, text: string | undefined, order: 'asc' | 'desc', offset: number, limit: number): Promise<HandledRow[]> {
+  /** 我经办的案件: my latest completed task per case, newest first; only the instances named, when a search named some. */
+  handledTasks(username: string, instanceIds: string[] | undefined, order: 'asc' | 'desc', offset: number, limit: number): Promise<HandledTaskRow[]> {
     const latest = this.db('task_handled')
       .distinctOn('process_instance_id')
       .where({ username })
       .whereNull('withdrawn_at')
+      .modify((q) => {
+        if (instanceIds) q.whereRaw('process_instance_id = any(?)', [instanceIds]);
+      })
       .orderBy([{ column: 'process_instance_id' }, { column: 'handled_at', order: 'desc' }])
       .select('process_instance_id', 'task_id', 'task_definition_key', 'handled_at')
       .as('h');
-    const q = this.caseQuery([])
-      .join(latest, 'h.process_instance_id', 'r.process_instance_id')
-      .select('h.task_id', 'h.task_definition_key', 'h.handled_at')
-      .orderBy('h.handled_at', order)
-      .offset(offset)
-      .limit(limit);
-    return this.registrations.verifyRows((await this.search(q, text)) as Array<StoredCaseRow & Omit<HandledRow, keyof InboxCaseRow>>);
+    return this.db.from(latest).select('*').orderBy('h.handled_at', order).offset(offset).limit(limit);
   }
 
-  /** 抄送 to me, newest first, with the co-signatures still expected from me. */
-  async ccCases(username: string, text: string | undefined, order: 'asc' | 'desc', offset: number, limit: number): Promise<CcRow[]> {
-    const q = this.db('registrations as r')
-      .join('exams as e', 'e.id', 'r.exam_id')
-      .join('majors as m', 'm.code', 'r.major_code')
-      .join('task_cc as cc', 'cc.process_instance_id', 'r.process_instance_id')
+  /** 抄送 to me, newest first; only the instances named, when a search named some. */
+  ccTasks(username: string, instanceIds: string[] | undefined, order: 'asc' | 'desc', offset: number, limit: number): Promise<CcTaskRow[]> {
+    return this.db('task_cc as cc')
       .where('cc.recipient', username)
-      .select(
-        'r.*',
-        'e.name as exam_name',
-        'e.code as exam_code',
-        'e.year as exam_year',
-        'm.name as major_name',
-        'cc.task_id',
-        'cc.sent_by',
-        'cc.note',
-        'cc.created_at as cc_at',
-        this.db.raw('(select count(*)::int from task_urges u where u.task_id = cc.task_id) as urge_count'),
-        this.db.raw(
-          `(select coalesce(json_agg(c.username order by c.id), '[]'::json) from task_cosigners c where c.task_id = cc.task_id and c.approved_at is null) as pending_cosigners`,
-        ),
-      )
+      .modify((q) => {
+        if (instanceIds) q.whereRaw('cc.process_instance_id = any(?)', [instanceIds]);
+      })
+      .select('cc.task_id', 'cc.process_instance_id', 'cc.sent_by', 'cc.note', 'cc.created_at as cc_at')
       .orderBy('cc.created_at', order)
       .offset(offset)
       .limit(limit);
-    return this.registrations.verifyRows((await this.search(q, text)) as Array<StoredCaseRow & Omit<CcRow, keyof InboxCaseRow>>);
   }
 
   async recordHandled(row: { taskId: string; processInstanceId: string; taskDefinitionKey: string; username: string; outcome: string }): Promise<void> {

@@ -10,6 +10,8 @@ import {
   taskCosigner,
   taskDatesRequest,
   taskUrgeRequest,
+  inboxQuery,
+  inboxTask,
 } from '../../contracts/task';
 import type { ApiRoutes } from '../../http/route';
 import type { TaskActionService } from './task-actions.service';
@@ -20,10 +22,31 @@ const optionalOpinion = z.object({ comment: z.string().trim().max(500, '意见�
 const returnRequest = z.object({ comment: z.string({ error: '请填写退回理由' }).trim().min(2, '请填写退回理由').max(500, '退回理由不能超过500个字') });
 const taskAudit = (action: string) => ({ action, objectType: 'task', objectId: (v: { params?: { id: string } }) => v.params?.id });
 
-/** Saved inbox filters (U5) and the task actions of U6; the inbox list itself is `GET /tasks`. */
+/** The inbox of every case type (U5), saved filters, claiming and the task actions of U6. */
 export function taskActionRoutes(api: ApiRoutes, actions: TaskActionService): void {
   const read = { permission: 'registration-task:read' } as const;
   const handle = { permission: 'registration-task:complete' } as const;
+
+  api.define(
+    {
+      method: 'get',
+      path: '/tasks',
+      summary: '审核工作台：待办 / 已办 / 我经办的案件 / 抄送（搜索、排序、时限颜色）',
+      tag: 'tasks',
+      access: read,
+      query: inboxQuery,
+      response: z.array(inboxTask),
+    },
+    ({ user, query }) => actions.list(user, query),
+  );
+  api.define(
+    { method: 'post', path: '/tasks/:id/claim', summary: '认领待办', tag: 'tasks', access: { permission: 'registration-task:claim' }, params: taskParams, status: 204, audit: taskAudit('task.claim') },
+    ({ user, params }) => actions.claim(user, params.id),
+  );
+  api.define(
+    { method: 'post', path: '/tasks/:id/unclaim', summary: '退回认领', tag: 'tasks', access: { permission: 'registration-task:claim' }, params: taskParams, status: 204, audit: taskAudit('task.unclaim') },
+    ({ user, params }) => actions.unclaim(user, params.id),
+  );
 
   api.define(
     { method: 'get', path: '/tasks/filters', summary: '我的常用筛选', tag: 'tasks', access: read, response: z.array(savedInboxFilter) },

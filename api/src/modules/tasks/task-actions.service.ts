@@ -9,28 +9,20 @@ import type {
   TaskCosigner,
   TaskDatesRequest,
 } from '../../contracts/task';
-import { REVIEW_TASK, savedInboxFilter } from '../../contracts/task';
-import type { Db } from '../../db/knex';
+import { savedInboxFilter } from '../../contracts/task';
 import type { DataScope } from '../../auth/data-scope';
 import type { UserRepository } from '../../auth/user.repository';
 import { EngineError, type EngineActivityInstance, type EngineClient, type EngineTask, type HistoricTask } from '../../engine/engine-client';
 import { DomainError, conflict, forbidden, notFound, validationError } from '../../http/errors';
-import { maskName } from '../registration/id-number';
-import type { RegistrationRepository } from '../registration/registration.repository';
-import { EXAM_REGISTRATION_PROCESS } from '../registration/registration.service';
-import type { InboxCaseRow, InboxDeliveryColumns, InboxRepository } from './inbox.repository';
-import { deliveryDocumentLabels, deliveryStatusLabels, type DeliveryDocumentKind, type DeliveryStatus } from '../../contracts/deliveries';
-import { COURIER_DELIVERY_PROCESS } from '../deliveries/delivery.service';
+import type { CaseOfInstance, CaseTypeRegistry } from '../cases/case-type';
+import type { InboxRepository, TaskBadges } from './inbox.repository';
 import type { TaskUrgeService } from './task-urge.service';
 
-const CORRECTION_TASK = 'Task_CandidateCorrection';
-/** Steps after a review decision during which its reviewer may still take it back (撤回). */
-const WITHDRAWABLE_STEPS = new Set([CORRECTION_TASK, 'Task_RecordReviewOutcome', 'Notify_Returned']);
-const STEP_NAMES: Record<string, string> = { [REVIEW_TASK]: '资格审核', [CORRECTION_TASK]: '考生修改报名信息' };
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 const messages = {
   taskGone: '该待办已被处理或不存在',
+  claimedByOther: '该待办已被其他人认领',
   notYourGroup: '该待办不属于您的岗位',
   notAssignee: '请先认领该待办再办理',
   notColleague: '该同事不属于本待办的审核岗位',
@@ -59,18 +51,10 @@ export function slaOf(due: string | null | undefined, at: Date = new Date()): 'o
 const engineDate = (iso: string | null | undefined): string | null | undefined =>
   iso === undefined ? undefined : iso === null ? null : new Date(iso).toISOString().replace('Z', '+0000');
 
-/** What an exam admin needs on a 快递异常处理 row: which document, where it stands, why it failed. */
-function deliveryFields(r: InboxDeliveryColumns): NonNullable<InboxTask['delivery']> {
-  const kind = r.delivery_document_kind ?? '';
-  const status = r.delivery_status ?? '';
-  return {
-    documentKind: kind,
-    documentLabel: deliveryDocumentLabels[kind as DeliveryDocumentKind] ?? kind,
-    status,
-    statusLabel: deliveryStatusLabels[status as DeliveryStatus] ?? status,
-    waybillNo: r.delivery_waybill_no ?? null,
-    failureReason: r.delivery_failure_reason ?? null,
-  };
+/** Checks and records around completing a task (U6: 委派, 加签, 经办), for the modules that complete tasks. */
+export interface CompletionGuard {
+  beforeComplete(user: CurrentUser, task: EngineTask): Promise<void>;
+  afterComplete(user: CurrentUser, task: EngineTask, outcome: string): Promise<void>;
 }
 
 /** Engine comments are written by the engine's service user: the author travels in the message. */
@@ -88,43 +72,40 @@ function leaves(node: EngineActivityInstance): EngineActivityInstance[] {
 export class TaskActionService {
   constructor(
     private readonly engine: EngineClient,
-    private readonly registrations: RegistrationRepository,
+    private readonly caseTypes: CaseTypeRegistry,
     private readonly scope: DataScope,
     private readonly repo: InboxRepository,
     private readonly users: UserRepository,
-    private readonly db: Db,
     private readonly urges: TaskUrgeService,
   ) {}
 
   // ---- inbox (U5) ----
 
+  /**
+   * A page of a tab: one engine query, then the cases of the page (one query per case type present)
+   * beside the page's urges and co-signers. Rows of instances no case type knows are left out.
+   */
   async list(user: CurrentUser, query: InboxQuery): Promise<InboxTask[]> {
     const { tab, page, pageSize } = query;
-    const keys = query.q ? await this.repo.searchBusinessKeys(query.q) : undefined;
-    if (keys && keys.length === 0) return [];
+    const found = query.q ? await this.caseTypes.search(query.q, 500) : undefined;
+    if (found && found.businessKeys.length === 0) return [];
     const first = page * pageSize;
     if (tab === 'todo') {
       const tasks = await this.engine.queryTasks(
         {
-          // Exam admins' 快递异常处理 is a task of the reusable courier process, about a registration's document.
-          processDefinitionKeyIn: [EXAM_REGISTRATION_PROCESS, COURIER_DELIVERY_PROCESS],
+          processDefinitionKeyIn: this.caseTypes.processKeys,
           assigneeOrCandidateGroups: { assignee: user.username, groups: await this.scope.engineGroups(user) },
-          ...(keys ? { processInstanceBusinessKeyIn: keys } : {}),
+          ...(found ? { processInstanceBusinessKeyIn: found.businessKeys } : {}),
           sorting: [{ sortBy: query.sort === 'due' ? 'dueDate' : 'created', sortOrder: query.order }],
         },
         first,
         pageSize,
       );
-      const courier = [...new Set(tasks.filter((t) => t.processDefinitionId.startsWith(`${COURIER_DELIVERY_PROCESS}:`)).map((t) => t.processInstanceId))];
-      const rows = await this.repo.casesOfTasks(tasks, courier);
-      const byInstance = new Map(rows.map((r) => [r.process_instance_id, r]));
-      for (const r of rows) if (r.delivery_process_instance_id) byInstance.set(r.delivery_process_instance_id, r);
+      const [cases, badges] = await Promise.all([this.caseTypes.casesOfInstances(tasks), this.repo.badges(tasks.map((t) => t.id))]);
       const now = new Date();
       return tasks.flatMap((t) => {
-        const r = byInstance.get(t.processInstanceId);
-        if (!r) return [];
-        const row = { ...this.caseFields(r), ...this.taskFields(t), sla: slaOf(t.due, now) };
-        return [r.delivery_process_instance_id === t.processInstanceId ? { ...row, processInstanceId: t.processInstanceId, delivery: deliveryFields(r) } : row];
+        const c = cases.get(t.processInstanceId);
+        return c ? [{ ...this.caseFields(c, badges.get(t.id)), ...this.taskFields(t), sla: slaOf(t.due, now) }] : [];
       });
     }
     if (tab === 'done') {
@@ -133,23 +114,21 @@ export class TaskActionService {
           taskAssignee: user.username,
           finished: true,
           taskDeleteReason: 'completed',
-          processDefinitionKey: EXAM_REGISTRATION_PROCESS,
-          ...(keys ? { processInstanceBusinessKeyIn: keys } : {}),
+          ...(found ? { processInstanceBusinessKeyIn: found.businessKeys } : {}),
         },
         [{ sortBy: query.sort === 'due' ? 'dueDate' : 'endTime', sortOrder: query.order }],
         first,
         pageSize,
       );
       const withInstance = tasks.filter((t): t is HistoricTask & { processInstanceId: string } => !!t.processInstanceId);
-      const rows = await this.repo.casesOfTasks(withInstance.map((t) => ({ id: t.id, processInstanceId: t.processInstanceId })));
-      const byInstance = new Map(rows.map((r) => [r.process_instance_id, r]));
+      const [cases, badges] = await Promise.all([this.caseTypes.casesOfInstances(withInstance), this.repo.badges(withInstance.map((t) => t.id))]);
       return withInstance.flatMap((t) => {
-        const r = byInstance.get(t.processInstanceId);
-        if (!r) return [];
+        const c = cases.get(t.processInstanceId);
+        if (!c) return [];
         const late = t.due && t.endTime && new Date(t.endTime) > new Date(t.due);
         return [
           {
-            ...this.caseFields(r),
+            ...this.caseFields(c, badges.get(t.id)),
             id: t.id,
             name: t.name ?? t.taskDefinitionKey,
             taskDefinitionKey: t.taskDefinitionKey,
@@ -162,20 +141,27 @@ export class TaskActionService {
         ];
       });
     }
-    const rows =
-      tab === 'handled'
-        ? await this.repo.handledCases(user.username, query.q, query.order === 'asc' ? 'asc' : 'desc', first, pageSize)
-        : await this.repo.ccCases(user.username, query.q, query.order === 'asc' ? 'asc' : 'desc', first, pageSize);
+    const order = query.order === 'asc' ? 'asc' : 'desc';
+    const instances = found?.processInstanceIds;
+    const rows = tab === 'handled' ? await this.repo.handledTasks(user.username, instances, order, first, pageSize) : await this.repo.ccTasks(user.username, instances, order, first, pageSize);
     if (rows.length === 0) return [];
-    const open = await this.engine.queryTasks({ processInstanceIdIn: [...new Set(rows.map((r) => r.process_instance_id!))] }, 0, 1000);
+    const instanceIds = [...new Set(rows.map((r) => r.process_instance_id))];
+    const [cases, open, badges] = await Promise.all([
+      this.caseTypes.casesOfInstances(instanceIds.map((processInstanceId) => ({ processInstanceId }))),
+      this.engine.queryTasks({ processInstanceIdIn: instanceIds }, 0, 1000),
+      // 经办 rows show no badges; 抄送 rows those of the task sent.
+      tab === 'cc' ? this.repo.badges(rows.map((r) => r.task_id)) : Promise.resolve(new Map<string, TaskBadges>()),
+    ]);
     const openByInstance = new Map(open.map((t) => [t.processInstanceId, t]));
     const now = new Date();
-    return rows.map((r) => {
-      const current = openByInstance.get(r.process_instance_id!);
+    return rows.flatMap((r): InboxTask[] => {
+      const c = cases.get(r.process_instance_id);
+      if (!c) return [];
+      const current = openByInstance.get(r.process_instance_id);
       const base = {
-        ...this.caseFields(r),
+        ...this.caseFields(c, badges.get(r.task_id)),
         id: r.task_id,
-        name: STEP_NAMES[current?.taskDefinitionKey ?? ''] ?? current?.name ?? '',
+        name: current ? this.caseTypes.stepName(current.taskDefinitionKey, current.name) : '',
         taskDefinitionKey: current?.taskDefinitionKey ?? '',
         assignee: current?.assignee ?? null,
         created: current?.created ?? '',
@@ -183,23 +169,19 @@ export class TaskActionService {
         currentStep: current ? (current.name ?? current.taskDefinitionKey) : null,
         sla: slaOf(current?.due, now),
       };
-      if ('handled_at' in r) return { ...base, name: STEP_NAMES[r.task_definition_key] ?? r.task_definition_key, taskDefinitionKey: r.task_definition_key, completedAt: new Date(r.handled_at).toISOString() };
-      return { ...base, ccBy: r.sent_by, ccNote: r.note };
+      if ('handled_at' in r)
+        return [{ ...base, name: this.caseTypes.stepName(r.task_definition_key), taskDefinitionKey: r.task_definition_key, completedAt: new Date(r.handled_at).toISOString() }];
+      return [{ ...base, ccBy: r.sent_by, ccNote: r.note }];
     });
   }
 
-  private caseFields(r: InboxCaseRow) {
+  private caseFields(c: CaseOfInstance, badges: TaskBadges | undefined) {
     return {
-      businessKey: r.registration_no,
-      processInstanceId: r.process_instance_id ?? undefined,
-      candidateNameMasked: maskName(r.full_name),
-      examName: r.exam_name,
-      levelCode: r.level_code,
-      majorName: r.major_name,
-      precheckPassed: r.precheck_passed,
-      precheckMessage: r.precheck_message,
-      urgeCount: Number(r.urge_count ?? 0),
-      pendingCosigners: r.pending_cosigners ?? [],
+      businessKey: c.businessKey,
+      processInstanceId: c.processInstanceId,
+      case: c.summary,
+      urgeCount: badges?.urgeCount ?? 0,
+      pendingCosigners: badges?.pendingCosigners ?? [],
     };
   }
 
@@ -276,6 +258,28 @@ export class TaskActionService {
 
   // ---- actions (U6) ----
 
+  async claim(user: CurrentUser, taskId: string): Promise<void> {
+    const task = await this.loadTask(taskId);
+    if (task.assignee === user.username) return;
+    if (task.assignee) throw conflict('TASK_CLAIMED', messages.claimedByOther);
+    const groups = await this.engine.candidateGroups(taskId);
+    const mine = await this.scope.engineGroups(user);
+    if (!groups.some((g) => mine.includes(g))) throw forbidden(messages.notYourGroup);
+    try {
+      await this.engine.claim(taskId, user.username);
+    } catch (err) {
+      // Someone claimed it between our read and our claim.
+      if (err instanceof EngineError && (err.status === 400 || err.status === 500)) throw conflict('TASK_CLAIMED', messages.claimedByOther);
+      throw err;
+    }
+  }
+
+  async unclaim(user: CurrentUser, taskId: string): Promise<void> {
+    const task = await this.loadTask(taskId);
+    if (task.assignee !== user.username) throw forbidden(messages.notAssignee);
+    await this.engine.unclaim(taskId);
+  }
+
   /** 转办: the assignee hands the task to a colleague of its group. */
   async assign(user: CurrentUser, taskId: string, username: string): Promise<void> {
     const { task, groups } = await this.asAssignee(user, taskId);
@@ -320,20 +324,17 @@ export class TaskActionService {
       .filter((h) => h.id !== task.id && h.taskDefinitionKey !== task.taskDefinitionKey && h.deleteReason === 'completed' && h.endTime && h.endTime <= task.created)
       .at(-1);
     if (!previous || !current?.activityInstanceId) throw conflict('NO_PREVIOUS_STEP', messages.noPrevious);
-    // The registration's status follows the step the case returns to: the candidate's correction, or 资格审核 again.
-    const status =
-      previous.taskDefinitionKey === CORRECTION_TASK
-        ? { from: ['under-review' as const], to: { status: 'returned' as const, review_comment: comment, reviewed_by: user.username, reviewed_at: new Date() } }
-        : previous.taskDefinitionKey === REVIEW_TASK
-          ? { from: ['approved' as const, 'rejected' as const], to: { status: 'under-review' as const, review_comment: null, reviewed_by: null, reviewed_at: null } }
-          : null;
-    const registrationNo = await this.businessKeyOf(task.processInstanceId);
-    await this.db.transaction(async (trx) => {
-      const row = await this.registrations.findForUpdate(trx, registrationNo);
-      if (!row) throw notFound(messages.taskGone);
-      if (status) await this.registrations.transition(trx, registrationNo, status.from, status.to);
-      const title = `${STEP_NAMES[task.taskDefinitionKey] ?? task.name ?? '审核'}：退回上一环节`;
-      await this.registrations.addEvent(trx, row.id, { kind: 'review-returned', title, detail: comment, actor: user.displayName, idempotencyKey: `return-previous:${task.id}` });
+    const caseType = this.caseTypes.ofProcess(task.processDefinitionId);
+    if (!caseType) throw notFound(messages.taskGone);
+    // The case's own record follows the step it returns to (a registration goes back to 退回修改 or 审核中).
+    await caseType.returnedToStep?.({
+      businessKey: await this.businessKeyOf(task.processInstanceId),
+      taskId: task.id,
+      fromStep: task.taskDefinitionKey,
+      toStep: previous.taskDefinitionKey,
+      fromStepName: this.caseTypes.stepName(task.taskDefinitionKey, task.name),
+      comment,
+      user,
     });
     await this.engine.createComment(taskId, `${user.username}${COMMENT_SEP}【退回】${comment}`, task.processInstanceId);
     await this.engine.modifyProcessInstance(
@@ -344,7 +345,7 @@ export class TaskActionService {
       ],
       `退回 by ${user.username}`,
     );
-    return { returnedTo: STEP_NAMES[previous.taskDefinitionKey] ?? previous.name ?? previous.taskDefinitionKey };
+    return { returnedTo: this.caseTypes.stepName(previous.taskDefinitionKey, previous.name) };
   }
 
   private async businessKeyOf(processInstanceId: string): Promise<string> {
@@ -356,9 +357,16 @@ export class TaskActionService {
   /** 撤回: the reviewer takes back a decision while the next step has not been acted on. */
   async withdraw(user: CurrentUser, taskId: string): Promise<{ taskId: string | null }> {
     const handled = await this.repo.handledTask(taskId);
-    // Only a 资格审核 decision can be taken back; other steps have no undo in the flow.
-    if (!handled || handled.username !== user.username || handled.task_definition_key !== REVIEW_TASK) throw notFound(messages.nothingToWithdraw);
+    if (!handled || handled.username !== user.username) throw notFound(messages.nothingToWithdraw);
+    const instance = await this.engine.processInstance(handled.process_instance_id).catch((err: unknown) => {
+      if (err instanceof EngineError && err.status === 404) return null;
+      throw err;
+    });
+    // Only the decision a case type names can be taken back; other steps have no undo in the flow.
+    const rule = instance ? this.caseTypes.ofProcess(instance.definitionId)?.withdrawal : undefined;
+    if (instance && rule?.step !== handled.task_definition_key) throw notFound(messages.nothingToWithdraw);
     if (handled.withdrawn_at) throw conflict('ALREADY_WITHDRAWN', messages.alreadyWithdrawn);
+    if (!instance || !rule || !instance.businessKey) throw conflict('WITHDRAW_TOO_LATE', messages.tooLate);
     let tree: EngineActivityInstance;
     try {
       tree = await this.engine.activityInstances(handled.process_instance_id);
@@ -367,22 +375,16 @@ export class TaskActionService {
       throw err;
     }
     const active = leaves(tree).filter((a) => a.id !== tree.id);
-    if (active.length === 0 || !active.every((a) => WITHDRAWABLE_STEPS.has(a.activityId))) throw conflict('WITHDRAW_TOO_LATE', messages.tooLate);
-    const registrationNo = await this.businessKeyOf(handled.process_instance_id);
+    if (active.length === 0 || !active.every((a) => rule.whileAt.has(a.activityId))) throw conflict('WITHDRAW_TOO_LATE', messages.tooLate);
     await this.engine.modifyProcessInstance(
       handled.process_instance_id,
-      [{ type: 'startBeforeActivity', activityId: REVIEW_TASK }, ...active.map((a) => ({ type: 'cancel' as const, activityInstanceId: a.id }))],
+      [{ type: 'startBeforeActivity', activityId: rule.step }, ...active.map((a) => ({ type: 'cancel' as const, activityInstanceId: a.id }))],
       `撤回 by ${user.username}`,
     );
     await this.repo.markWithdrawn(taskId);
-    await this.db.transaction(async (trx) => {
-      const row = await this.registrations.findForUpdate(trx, registrationNo);
-      if (!row) return;
-      await this.registrations.transition(trx, registrationNo, ['returned', 'under-review'], { status: 'under-review', review_comment: null, reviewed_by: null, reviewed_at: null, return_items: null });
-      await this.registrations.addEvent(trx, row.id, { kind: 'review-withdrawn', title: '审核员撤回审核结论，重新审核', actor: user.displayName, idempotencyKey: `withdraw:${taskId}` });
-    });
-    // The new review task goes straight back to the reviewer who withdrew.
-    const [again] = await this.engine.queryTasks({ processInstanceIdIn: [handled.process_instance_id], taskDefinitionKey: REVIEW_TASK }, 0, 1);
+    await rule.withdrawn({ businessKey: instance.businessKey, taskId, user });
+    // The new task goes straight back to the reviewer who withdrew.
+    const [again] = await this.engine.queryTasks({ processInstanceIdIn: [handled.process_instance_id], taskDefinitionKey: rule.step }, 0, 1);
     if (again) await this.engine.claim(again.id, user.username);
     return { taskId: again?.id ?? null };
   }
@@ -390,7 +392,7 @@ export class TaskActionService {
   /** 催办: records the urge and messages the assignee (or the group of an unclaimed task), at most once per interval. */
   async urge(user: CurrentUser, taskId: string, note: string | undefined): Promise<{ notified: string }> {
     const { task, groups } = await this.access(user, taskId);
-    return this.urges.urge(user, task, groups, STEP_NAMES[task.taskDefinitionKey] ?? task.name ?? task.taskDefinitionKey, note);
+    return this.urges.urge(user, task, groups, this.caseTypes.stepName(task.taskDefinitionKey, task.name), note);
   }
 
   /** 抄送 to colleagues of the task's group; they see it in their 抄送 tab. */

@@ -79,11 +79,6 @@ export class TaskAttachmentRepository {
     return (await this.db('task_attachments').where({ task_id: taskId, id, uploaded_by: uploadedBy }).delete()) > 0;
   }
 
-  /** Owner and exam of a registration, for the data-scope check of a case (undefined when the key is not one). */
-  registrationScope(registrationNo: string): Promise<{ user_id: number; exam_id: number } | undefined> {
-    return this.db('registrations').where({ registration_no: registrationNo }).first<{ user_id: number; exam_id: number } | undefined>('user_id', 'exam_id');
-  }
-
   private meta() {
     return this.db('task_attachments as a').join('users as u', 'u.id', 'a.uploaded_by').select<TaskAttachmentMetaRow[]>(META);
   }

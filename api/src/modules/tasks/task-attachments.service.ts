@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import type { CurrentUser } from '../../contracts/auth';
 import { MAX_TASK_ATTACHMENTS, type TaskAttachment } from '../../contracts/task-attachments';
 import type { DataScope } from '../../auth/data-scope';
+import type { CaseTypeRegistry } from '../cases/case-type';
 import { EngineError, type EngineClient, type EngineTask } from '../../engine/engine-client';
 import { conflict, forbidden, notFound, validationError } from '../../http/errors';
 import { uploadPresets, type CheckedUpload, type UploadKind, type UploadPolicy } from '../../http/uploads';
@@ -50,6 +51,7 @@ export class TaskAttachmentService {
     private readonly engine: EngineClient,
     private readonly repo: TaskAttachmentRepository,
     private readonly scope: DataScope,
+    private readonly caseTypes: CaseTypeRegistry,
   ) {}
 
   /**
@@ -134,8 +136,7 @@ export class TaskAttachmentService {
   private async staffSeesCase(user: CurrentUser, processInstanceId: string): Promise<boolean> {
     const { businessKey } = await this.engine.historicProcessInstance(processInstanceId);
     if (!businessKey) return false;
-    const registration = await this.repo.registrationScope(businessKey);
-    return !!registration && registration.user_id !== user.id && (await this.scope.canReadRegistration(user, registration));
+    return this.caseTypes.staffMayRead(user, businessKey);
   }
 
   /** Reading a task that is no longer running: who held it or uploaded to it, or staff of the case; 404 for anyone else. */

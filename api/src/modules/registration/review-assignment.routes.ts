@@ -15,7 +15,7 @@ import type { EngineClient } from '../../engine/engine-client';
 import type { ApiRoutes } from '../../http/route';
 import type { AuditEntryInput } from '../../security/audit-log';
 import type { SecurityServices } from '../../security/security-services';
-import type { RegistrationRepository } from '../registration/registration.repository';
+import type { RegistrationRepository } from './registration.repository';
 import { ReviewAssignmentService } from './assignment.service';
 import { BulkApproveService } from './bulk-approve.service';
 import { ReviewAssignmentRepository } from './review-assignment.repository';
@@ -114,6 +114,6 @@ export function mountReviewAssignment(
   reviewAssignmentRoutes(
     api,
     new BulkApproveService(deps.engine, deps.registrations, deps.scope, tasks, repo, audit),
-    new ReviewAssignmentService(deps.engine, deps.registrations, repo, deps.security, audit),
+    ReviewAssignmentService.create(deps.db, deps.engine, deps.registrations, deps.security),
   );
 }

@@ -11,9 +11,10 @@ import { EngineError, type EngineClient } from '../../engine/engine-client';
 import { notFound } from '../../http/errors';
 import type { AuditEntryInput } from '../../security/audit-log';
 import type { SecurityServices } from '../../security/security-services';
-import type { RegistrationDetailRow, RegistrationRepository } from '../registration/registration.repository';
-import { EXAM_REGISTRATION_PROCESS } from '../registration/registration.service';
-import type { ConflictRow, ExamReviewer, ReviewAssignmentRepository } from './review-assignment.repository';
+import type { RegistrationDetailRow, RegistrationRepository } from './registration.repository';
+import { EXAM_REGISTRATION_PROCESS } from './registration.service';
+import { ReviewAssignmentRepository, type ConflictRow, type ExamReviewer } from './review-assignment.repository';
+import type { Db } from '../../db/knex';
 import { REVIEW_TASK } from '../../contracts/task';
 
 /** Unassigned tasks handled per exam and run; a later run takes the rest. */
@@ -74,6 +75,11 @@ export class ReviewAssignmentService {
     private readonly security: SecurityServices,
     private readonly audit: Audit,
   ) {}
+
+  /** The service as the API and the workers' periodic assignment both build it. */
+  static create(db: Db, engine: EngineClient, registrations: RegistrationRepository, security: SecurityServices): ReviewAssignmentService {
+    return new ReviewAssignmentService(engine, registrations, new ReviewAssignmentRepository(db), security, (entry) => security.audit.append(entry));
+  }
 
   settings(): Promise<ReviewSettings> {
     return this.repo.settings();
