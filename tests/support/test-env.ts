@@ -12,6 +12,7 @@ import { encryptLikeBrowser } from '../../api/src/security/sm2';
 import pino from 'pino';
 import supertest from 'supertest';
 import { createApp, type BpmApp } from '../../api/src/app';
+import type { CaseType } from '../../api/src/modules/cases/case-type';
 import { createDb, type Db } from '../../api/src/db/knex';
 import { EngineClient } from '../../api/src/engine/engine-client';
 import { PdfRenderer } from '../../api/src/documents/pdf-renderer';
@@ -69,6 +70,8 @@ export function createTestContext(
     webDist?: string;
     ywtb?: YwtbIdentity;
     courier?: CourierDeps;
+    /** Case types the test adds to the product's (a fixture flow). */
+    extraCaseTypes?: (db: Db) => CaseType[];
     /** How often waiting cases ask the platform (default every 5 s); a test that needs a payment to stay unnoticed sets a long one. */
     paymentQueryCycle?: string;
   } = {},
@@ -94,6 +97,7 @@ export function createTestContext(
     payment: testPaymentDeps(env, security.sm2),
     // The express module of a test file that needs one (G6): its own sandbox.
     ...(options.courier ? { courier: options.courier } : {}),
+    ...(options.extraCaseTypes ? { extraCaseTypes: options.extraCaseTypes(db) } : {}),
     log: pino({ level: process.env.TEST_LOG ?? 'silent' }),
     // The built console, for tests that need the whole surface a browser sees.
     ...(options.webDist ? { webDist: options.webDist } : {}),
