@@ -17,13 +17,16 @@ import { RegistrationRepository } from '../../api/src/modules/registration/regis
 import { EXAM_REGISTRATION_PROCESS } from '../../api/src/modules/registration/registration.service';
 import { InboxRepository } from '../../api/src/modules/tasks/inbox.repository';
 import { composeServices } from '../../api/src/composition';
+import { createFixtureTable, FIXTURE_PROCESS, fixtureModel, FixturePermitCaseType } from '../support/fixture-case-type';
 import { COURIER_DELIVERY_PROCESS } from '../../api/src/modules/deliveries/delivery.service';
 import { createStandardExam } from '../../api/src/modules/exams/demo-exam';
 
-// `npm run bench` (inbox, U5): a reviewer's first inbox page (待办) with N open group tasks, through the
-// real route GET /api/tasks?tab=todo (session, permission, data scope, one engine query, one database
-// query), against the bare engine task query for the same page, sampled interleaved in the same run.
-// Targets (issue 6): p90 <= 300 ms and p90(route) <= 1.2 x p90(engine).
+// `npm run bench` (inbox, U5): a reviewer's first inbox page (待办) with N open group tasks of two case
+// types (registrations, and one in five a fixture case type registered like a module's), through the
+// real route GET /api/tasks?tab=todo (session, permission, data scope, one engine query, the page's cases
+// per case type beside its badges), against the bare engine task query for the same page, sampled
+// interleaved in the same run. Targets (issue 11): p90 <= 300 ms, and the route adds at most 10 ms at p90
+// to the engine query (the 1.2x ratio of issue 6 is reported beside it).
 
 export interface LatencyStats {
   p50: number;
@@ -40,14 +43,20 @@ export interface InboxBenchmarkResult {
   engineQueryMs: LatencyStats;
   /** GET /api/tasks?tab=todo over HTTP as a signed-in reviewer. */
   inboxRouteMs: LatencyStats;
-  /** The inbox's one database query (registrations of the page with its badges), on its own. */
+  /** The inbox's database part of the page (cases of the page per case type, badges), on its own. */
   pageDbQueryMs: LatencyStats;
   ratioP90: number;
+  /** p90(route) − p90(engine query), ms. */
+  addedP90Ms: number;
   rowsOnPage: number;
-  targets: { p90AtMost300ms: boolean; ratioAtMost1_2: boolean };
+  /** Rows of the first page by case kind. */
+  rowsByKind: Record<string, number>;
+  targets: { p90AtMost300ms: boolean; addedAtMost10ms: boolean; ratioAtMost1_2: boolean };
   /** EXPLAIN ANALYZE of the page's database query (plan lines). */
   pageDbQueryPlan: string[];
 }
+
+const INBOX_PROCESS_KEYS = [EXAM_REGISTRATION_PROCESS, COURIER_DELIVERY_PROCESS, FIXTURE_PROCESS];
 
 const log = (msg: string) => process.stderr.write(`[bench inbox] ${msg}\n`);
 
@@ -79,8 +88,10 @@ export async function benchmarkInbox(options: { tasks?: number; samples?: number
   });
   const { postgres, databaseUrl, db, security, engineClient } = env;
   const renderer = new PdfRenderer({ poolSize: 1 });
+  const permits = new FixturePermitCaseType(db);
   const app = createApp({
     config: { sessionSecret: 'bench-session-secret-bench-session-secret', sessionIdleMinutes: 30, databaseUrl },
+    extraCaseTypes: [permits],
     db,
     engine: engineClient,
     documents: new DocumentService({ renderer, templates: publishedTemplateSource(db) }),
@@ -98,6 +109,8 @@ export async function benchmarkInbox(options: { tasks?: number; samples?: number
     await engineClient.deploy('inbox-bench', [{ fileName: 'exam-registration-inbox-bench.bpmn', content: benchModel }], false);
     const examCode = 'B2';
     const examId = await createStandardExam(db, { code: examCode, name: '收件箱压测考试', shortName: '压测' });
+    await createFixtureTable(db);
+    await engineClient.deploy('inbox-bench-fixture', [{ fileName: `${FIXTURE_PROCESS}.bpmn`, content: fixtureModel(reviewerGroup(examCode)) }], false);
     const reviewer = await db('users').where({ username: 'reviewer1' }).first<{ id: number }>('id');
     if (!reviewer) throw new Error('demo reviewer1 missing');
     await new DataScope(db).assignReviewer(examId, reviewer.id);
@@ -145,13 +158,18 @@ export async function benchmarkInbox(options: { tasks?: number; samples?: number
     });
     const databaseSeconds = (performance.now() - setupStarted) / 1000;
 
-    // ---- setup: N open review tasks in the engine, linked to their registrations ----
-    log(`starting ${total} review cases in the engine (${concurrency} in flight)`);
+    // ---- setup: N open tasks in the engine: review tasks linked to their registrations, one in five a permit ----
+    log(`starting ${total} cases in the engine (${concurrency} in flight)`);
     const engineStarted = performance.now();
     await pool(total, concurrency, async (i) => {
       const { id, no } = regs[i]!;
-      const instance = await engineClient.startProcess(EXAM_REGISTRATION_PROCESS, no, { examCode, registrationNo: no });
-      await db.transaction((trx) => registrations.setProcessInstance(trx, id, instance.id));
+      if (i % 5 === 4) {
+        const permitNo = `FX${String(i + 1).padStart(8, '0')}`;
+        await permits.add(permitNo, `压测申请人${i}`, (await engineClient.startProcess(FIXTURE_PROCESS, permitNo, {})).id);
+      } else {
+        const instance = await engineClient.startProcess(EXAM_REGISTRATION_PROCESS, no, { examCode, registrationNo: no });
+        await db.transaction((trx) => registrations.setProcessInstance(trx, id, instance.id));
+      }
       if ((i + 1) % 2000 === 0) log(`  ${i + 1} started`);
     });
     const engineSeconds = (performance.now() - engineStarted) / 1000;
@@ -167,24 +185,28 @@ export async function benchmarkInbox(options: { tasks?: number; samples?: number
     const scope = new DataScope(db);
     const groups = await scope.engineGroups({ id: reviewer.id, roles: ['exam-reviewer'] } as Parameters<DataScope['engineGroups']>[0]);
     if (!groups.includes(reviewerGroup(examCode))) throw new Error(`reviewer1 not in ${reviewerGroup(examCode)}: ${groups.join(',')}`);
-    const open = await engineClient.countTasks({ processDefinitionKey: EXAM_REGISTRATION_PROCESS, assigneeOrCandidateGroups: { assignee: 'reviewer1', groups } });
+    const open = await engineClient.countTasks({ processDefinitionKeyIn: INBOX_PROCESS_KEYS, assigneeOrCandidateGroups: { assignee: 'reviewer1', groups } });
     if (open < total) throw new Error(`only ${open} open tasks in reviewer1's inbox, expected ${total}`);
     // The inbox's engine query for page 0 (sort by created, ascending: the route's defaults).
     const engineQuery = () =>
       engineClient.queryTasks(
-        // The inbox's to-do query: registration steps and courier exceptions (an exam admin's).
-        { processDefinitionKeyIn: [EXAM_REGISTRATION_PROCESS, COURIER_DELIVERY_PROCESS], assigneeOrCandidateGroups: { assignee: 'reviewer1', groups }, sorting: [{ sortBy: 'created', sortOrder: 'asc' }] },
+        // The inbox's to-do query: the process keys of every registered case type.
+        { processDefinitionKeyIn: INBOX_PROCESS_KEYS, assigneeOrCandidateGroups: { assignee: 'reviewer1', groups }, sorting: [{ sortBy: 'created', sortOrder: 'asc' }] },
         0,
         PAGE_SIZE,
       );
     let rowsOnPage = 0;
+    let rowsByKind: Record<string, number> = {};
     const route = async () => {
       const res = await fetch(`${baseUrl}/api/tasks?tab=todo`, { headers: { cookie } });
       if (res.status !== 200) throw new Error(`GET /api/tasks: ${res.status} ${await res.text()}`);
-      rowsOnPage = ((await res.json()) as unknown[]).length;
+      const rows = (await res.json()) as Array<{ case: { kind: string } }>;
+      rowsOnPage = rows.length;
+      rowsByKind = {};
+      for (const r of rows) rowsByKind[r.case.kind] = (rowsByKind[r.case.kind] ?? 0) + 1;
     };
     const inboxRepo = new InboxRepository(db);
-    const { caseTypes } = composeServices({ db, engine: engineClient, security, log: pino({ level: 'silent' }) });
+    const { caseTypes } = composeServices({ db, engine: engineClient, security, log: pino({ level: 'silent' }), extraCaseTypes: [permits] });
     const page = await engineQuery();
     // The database part of a page: the cases of its tasks (one query per case type) beside their badges.
     const pageDbQuery = () => Promise.all([caseTypes.casesOfInstances(page), inboxRepo.badges(page.map((t) => t.id))]);
@@ -214,15 +236,22 @@ export async function benchmarkInbox(options: { tasks?: number; samples?: number
       await timed(pageDbQuery, dbMs);
     }
     if (rowsOnPage !== PAGE_SIZE) throw new Error(`the inbox page has ${rowsOnPage} rows, expected ${PAGE_SIZE}`);
+    if (Object.keys(rowsByKind).length < 2) throw new Error(`the inbox page has rows of one case type only: ${JSON.stringify(rowsByKind)}`);
 
-    // Where the database part of the page goes: the plan of the page's one query.
-    const { sql, bindings } = (inboxRepo as unknown as { pageQuery(tasks: typeof page): { toSQL(): { sql: string; bindings: readonly unknown[] } } }).pageQuery(page).toSQL();
+    // Where the database part of the page goes: the plan of the registrations' query of the page.
+    const { sql, bindings } = db('registrations as r')
+      .join('exams as e', 'e.id', 'r.exam_id')
+      .join('majors as m', 'm.code', 'r.major_code')
+      .select('r.*', 'e.name as exam_name', 'm.name as major_name')
+      .whereRaw('r.process_instance_id = any(?)', [page.map((t) => t.processInstanceId)])
+      .toSQL();
     const explained = await db.raw(`explain analyze ${sql}`, [...bindings] as never);
     const plan = (explained.rows as Array<{ 'QUERY PLAN': string }>).map((r) => (r['QUERY PLAN'].length > 240 ? `${r['QUERY PLAN'].slice(0, 240)}…` : r['QUERY PLAN']));
 
     const engineStats = stats(engineMs);
     const routeStats = stats(routeMs);
     const ratio = Math.round((routeStats.p90 / engineStats.p90) * 100) / 100;
+    const added = Math.round((routeStats.p90 - engineStats.p90) * 10) / 10;
     return {
       tasks: total,
       pageSize: PAGE_SIZE,
@@ -232,8 +261,10 @@ export async function benchmarkInbox(options: { tasks?: number; samples?: number
       inboxRouteMs: routeStats,
       pageDbQueryMs: stats(dbMs),
       ratioP90: ratio,
+      addedP90Ms: added,
       rowsOnPage,
-      targets: { p90AtMost300ms: routeStats.p90 <= 300, ratioAtMost1_2: ratio <= 1.2 },
+      rowsByKind,
+      targets: { p90AtMost300ms: routeStats.p90 <= 300, addedAtMost10ms: added <= 10, ratioAtMost1_2: ratio <= 1.2 },
       pageDbQueryPlan: plan,
     };
   } finally {
