@@ -14,9 +14,9 @@ import { DocumentService } from '../../api/src/documents/document.service';
 import { publishedTemplateSource } from '../../api/src/modules/templates/published-template-source';
 import { ProcessDeploymentService } from '../../api/src/modules/processes/process-deployment.service';
 import { RegistrationRepository } from '../../api/src/modules/registration/registration.repository';
-import { EXAM_REGISTRATION_PROCESS } from '../../api/src/modules/registration/registration.service';
+import { examRegistrationFlow } from '../../api/src/contracts/flows/exam-registration';
 import { InboxRepository } from '../../api/src/modules/tasks/inbox.repository';
-import { COURIER_DELIVERY_PROCESS } from '../../api/src/modules/deliveries/delivery.service';
+import { courierDeliveryFlow } from '../../api/src/contracts/flows/courier-delivery';
 import { createStandardExam } from '../../api/src/modules/exams/demo-exam';
 
 // `npm run bench` (inbox, U5): a reviewer's first inbox page (待办) with N open group tasks, through the
@@ -55,7 +55,7 @@ const PAGE_SIZE = 50;
 /** The review step alone, under the production key so the inbox's `processDefinitionKey` filter finds it. */
 const benchModel = `<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="Definitions_InboxBench" targetNamespace="http://bpmn.io/schema/bpmn">
-  <bpmn:process id="${EXAM_REGISTRATION_PROCESS}" name="考试报名（收件箱压测）" isExecutable="true" camunda:historyTimeToLive="P1D">
+  <bpmn:process id="${examRegistrationFlow.processKey}" name="考试报名（收件箱压测）" isExecutable="true" camunda:historyTimeToLive="P1D">
     <bpmn:startEvent id="Start"><bpmn:outgoing>Flow_1</bpmn:outgoing></bpmn:startEvent>
     <bpmn:userTask id="Task_QualificationReview" name="资格审核" camunda:candidateGroups="exam-reviewer-\${examCode}" camunda:formKey="app:registration-review" camunda:dueDate="\${dateTime().plusDays(5).toDate()}"><bpmn:incoming>Flow_1</bpmn:incoming><bpmn:outgoing>Flow_2</bpmn:outgoing></bpmn:userTask>
     <bpmn:endEvent id="End"><bpmn:incoming>Flow_2</bpmn:incoming></bpmn:endEvent>
@@ -149,7 +149,7 @@ export async function benchmarkInbox(options: { tasks?: number; samples?: number
     const engineStarted = performance.now();
     await pool(total, concurrency, async (i) => {
       const { id, no } = regs[i]!;
-      const instance = await engineClient.startProcess(EXAM_REGISTRATION_PROCESS, no, { examCode, registrationNo: no });
+      const instance = await engineClient.startProcess(examRegistrationFlow.processKey, no, { examCode, registrationNo: no });
       await db.transaction((trx) => registrations.setProcessInstance(trx, id, instance.id));
       if ((i + 1) % 2000 === 0) log(`  ${i + 1} started`);
     });
@@ -166,13 +166,13 @@ export async function benchmarkInbox(options: { tasks?: number; samples?: number
     const scope = new DataScope(db);
     const groups = await scope.engineGroups({ id: reviewer.id, roles: ['exam-reviewer'] } as Parameters<DataScope['engineGroups']>[0]);
     if (!groups.includes(reviewerGroup(examCode))) throw new Error(`reviewer1 not in ${reviewerGroup(examCode)}: ${groups.join(',')}`);
-    const open = await engineClient.countTasks({ processDefinitionKey: EXAM_REGISTRATION_PROCESS, assigneeOrCandidateGroups: { assignee: 'reviewer1', groups } });
+    const open = await engineClient.countTasks({ processDefinitionKey: examRegistrationFlow.processKey, assigneeOrCandidateGroups: { assignee: 'reviewer1', groups } });
     if (open < total) throw new Error(`only ${open} open tasks in reviewer1's inbox, expected ${total}`);
     // The inbox's engine query for page 0 (sort by created, ascending: the route's defaults).
     const engineQuery = () =>
       engineClient.queryTasks(
         // The inbox's to-do query: registration steps and courier exceptions (an exam admin's).
-        { processDefinitionKeyIn: [EXAM_REGISTRATION_PROCESS, COURIER_DELIVERY_PROCESS], assigneeOrCandidateGroups: { assignee: 'reviewer1', groups }, sorting: [{ sortBy: 'created', sortOrder: 'asc' }] },
+        { processDefinitionKeyIn: [examRegistrationFlow.processKey, courierDeliveryFlow.processKey], assigneeOrCandidateGroups: { assignee: 'reviewer1', groups }, sorting: [{ sortBy: 'created', sortOrder: 'asc' }] },
         0,
         PAGE_SIZE,
       );

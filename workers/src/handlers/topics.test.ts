@@ -3,7 +3,7 @@ import type { Db } from '../../../api/src/db/knex';
 import type { EngineClient } from '../../../api/src/engine/engine-client';
 import type { SecurityServices } from '../../../api/src/security/security-services';
 import { buildHandlers, type WorkerIntegrations } from './index';
-import { HANDLED_TOPICS } from './topics';
+import { HANDLED_TOPICS } from '../../../api/src/contracts/flows';
 
 describe('handled topics', () => {
   it('U2: HANDLED_TOPICS lists exactly the topics of buildHandlers with every integration wired', () => {

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { BpmnModdle, type ModdleElement } from 'bpmn-moddle';
 import { isKnownFormKey, type ModelProblem, type ValidationResult } from '../../contracts/processes';
 import { validationError } from '../../http/errors';
-import { HANDLED_TOPICS } from '../../../../workers/src/handlers/topics';
+import { HANDLED_TOPICS } from '../../contracts/flows';
 
 const require = createRequire(import.meta.url);
 

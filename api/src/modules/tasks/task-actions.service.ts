@@ -17,16 +17,15 @@ import { EngineError, type EngineActivityInstance, type EngineClient, type Engin
 import { DomainError, conflict, forbidden, notFound, validationError } from '../../http/errors';
 import { maskName } from '../registration/id-number';
 import type { RegistrationRepository } from '../registration/registration.repository';
-import { EXAM_REGISTRATION_PROCESS } from '../registration/registration.service';
+import { examRegistrationFlow } from '../../contracts/flows/exam-registration';
 import type { InboxCaseRow, InboxDeliveryColumns, InboxRepository } from './inbox.repository';
 import { deliveryDocumentLabels, deliveryStatusLabels, type DeliveryDocumentKind, type DeliveryStatus } from '../../contracts/deliveries';
-import { COURIER_DELIVERY_PROCESS } from '../deliveries/delivery.service';
+import { courierDeliveryFlow } from '../../contracts/flows/courier-delivery';
 import type { TaskUrgeService } from './task-urge.service';
 
-const CORRECTION_TASK = 'Task_CandidateCorrection';
 /** Steps after a review decision during which its reviewer may still take it back (撤回). */
-const WITHDRAWABLE_STEPS = new Set([CORRECTION_TASK, 'Task_RecordReviewOutcome', 'Notify_Returned']);
-const STEP_NAMES: Record<string, string> = { [REVIEW_TASK]: '资格审核', [CORRECTION_TASK]: '考生修改报名信息' };
+const WITHDRAWABLE_STEPS = new Set<string>([examRegistrationFlow.activities.candidateCorrection, examRegistrationFlow.activities.recordReviewOutcome, examRegistrationFlow.activities.notifyReturned]);
+const STEP_NAMES: Record<string, string> = { [REVIEW_TASK]: '资格审核', [examRegistrationFlow.activities.candidateCorrection]: '考生修改报名信息' };
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 const messages = {
@@ -107,7 +106,7 @@ export class TaskActionService {
       const tasks = await this.engine.queryTasks(
         {
           // Exam admins' 快递异常处理 is a task of the reusable courier process, about a registration's document.
-          processDefinitionKeyIn: [EXAM_REGISTRATION_PROCESS, COURIER_DELIVERY_PROCESS],
+          processDefinitionKeyIn: [examRegistrationFlow.processKey, courierDeliveryFlow.processKey],
           assigneeOrCandidateGroups: { assignee: user.username, groups: await this.scope.engineGroups(user) },
           ...(keys ? { processInstanceBusinessKeyIn: keys } : {}),
           sorting: [{ sortBy: query.sort === 'due' ? 'dueDate' : 'created', sortOrder: query.order }],
@@ -115,7 +114,7 @@ export class TaskActionService {
         first,
         pageSize,
       );
-      const courier = [...new Set(tasks.filter((t) => t.processDefinitionId.startsWith(`${COURIER_DELIVERY_PROCESS}:`)).map((t) => t.processInstanceId))];
+      const courier = [...new Set(tasks.filter((t) => t.processDefinitionId.startsWith(`${courierDeliveryFlow.processKey}:`)).map((t) => t.processInstanceId))];
       const rows = await this.repo.casesOfTasks(tasks, courier);
       const byInstance = new Map(rows.map((r) => [r.process_instance_id, r]));
       for (const r of rows) if (r.delivery_process_instance_id) byInstance.set(r.delivery_process_instance_id, r);
@@ -133,7 +132,7 @@ export class TaskActionService {
           taskAssignee: user.username,
           finished: true,
           taskDeleteReason: 'completed',
-          processDefinitionKey: EXAM_REGISTRATION_PROCESS,
+          processDefinitionKey: examRegistrationFlow.processKey,
           ...(keys ? { processInstanceBusinessKeyIn: keys } : {}),
         },
         [{ sortBy: query.sort === 'due' ? 'dueDate' : 'endTime', sortOrder: query.order }],
@@ -322,7 +321,7 @@ export class TaskActionService {
     if (!previous || !current?.activityInstanceId) throw conflict('NO_PREVIOUS_STEP', messages.noPrevious);
     // The registration's status follows the step the case returns to: the candidate's correction, or 资格审核 again.
     const status =
-      previous.taskDefinitionKey === CORRECTION_TASK
+      previous.taskDefinitionKey === examRegistrationFlow.activities.candidateCorrection
         ? { from: ['under-review' as const], to: { status: 'returned' as const, review_comment: comment, reviewed_by: user.username, reviewed_at: new Date() } }
         : previous.taskDefinitionKey === REVIEW_TASK
           ? { from: ['approved' as const, 'rejected' as const], to: { status: 'under-review' as const, review_comment: null, reviewed_by: null, reviewed_at: null } }
