@@ -13,6 +13,7 @@ import { PdfRenderer } from '../../api/src/documents/pdf-renderer';
 import { DocumentService } from '../../api/src/documents/document.service';
 import { publishedTemplateSource } from '../../api/src/modules/templates/published-template-source';
 import { ProcessDeploymentService } from '../../api/src/modules/processes/process-deployment.service';
+import { storedFormsModelChecker } from '../../api/src/modules/processes/model-check';
 import { RegistrationRepository } from '../../api/src/modules/registration/registration.repository';
 import { examRegistrationFlow } from '../../api/src/contracts/flows/exam-registration';
 import { InboxRepository } from '../../api/src/modules/tasks/inbox.repository';
@@ -93,7 +94,7 @@ export async function benchmarkInbox(options: { tasks?: number; samples?: number
   try {
     // ---- setup: database ----
     const setupStarted = performance.now();
-    await new ProcessDeploymentService(engineClient).deployDirectory();
+    await new ProcessDeploymentService(engineClient, storedFormsModelChecker(db)).deployDirectory();
     await engineClient.deploy('inbox-bench', [{ fileName: 'exam-registration-inbox-bench.bpmn', content: benchModel }], false);
     const examCode = 'B2';
     const examId = await createStandardExam(db, { code: examCode, name: '收件箱压测考试', shortName: '压测' });
