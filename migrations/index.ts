@@ -30,6 +30,7 @@ import * as m20261128_28 from './20261128_28_inbox_indexes';
 import * as m20261128_29 from './20261128_29_task_attachments';
 import * as m20261128_30 from './20261128_30_task_urge_message';
 import * as m20261128_31 from './20261128_31_courier_exception_form';
+import * as m20261207_02 from './20261207_02_case_type_names';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -72,6 +73,7 @@ const migrations: Array<[string, Migration]> = [
   ['20261128_29_task_attachments', m20261128_29],
   ['20261128_30_task_urge_message', m20261128_30],
   ['20261128_31_courier_exception_form', m20261128_31],
+  ['20261207_02_case_type_names', m20261207_02],
 ];
 
 export const migrationSource: Knex.MigrationSource<[string, Migration]> = {

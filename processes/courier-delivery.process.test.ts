@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, eventually, type TestContext } from '../tests/support/test-env';
-import { COURIER_DELIVERED_MESSAGE, COURIER_DELIVERY_PROCESS } from '../api/src/modules/deliveries/delivery.service';
+import { courierDeliveryFlow } from '../api/src/contracts/flows/courier-delivery';
 import type { VariableValue } from '../api/src/engine/engine-client';
 import { toEngineVariables } from '../api/src/engine/engine-client';
 
@@ -32,7 +32,7 @@ async function rest<T>(method: 'GET' | 'POST', path: string, body?: unknown): Pr
 async function waiting(variables: Record<string, VariableValue>): Promise<{ instanceId: string; businessKey: string; deliveryId: string }> {
   const businessKey = `BMTEST${crypto.randomInt(0, 1e9)}`;
   const deliveryId = crypto.randomUUID();
-  const started = await rest<{ id: string }>('POST', `/process-definition/key/${COURIER_DELIVERY_PROCESS}/start`, {
+  const started = await rest<{ id: string }>('POST', `/process-definition/key/${courierDeliveryFlow.processKey}/start`, {
     businessKey,
     variables: toEngineVariables({ deliveryId, waybillNo: 'YW26010100000001', ...variables }),
     startInstructions: [{ type: 'startBeforeActivity', activityId: 'Task_AwaitDelivered' }],
@@ -47,7 +47,7 @@ const timerOf = async (instanceId: string) => {
 const activityIds = async (instanceId: string) => (await ctx.engine.historicActivities(instanceId)).map((a) => a.activityId);
 const reached = (instanceId: string, activityId: string) => eventually(async () => (await activityIds(instanceId)).includes(activityId), activityId);
 const exceptionTask = (instanceId: string) =>
-  eventually(async () => (await ctx.engine.queryTasks({ processDefinitionKey: COURIER_DELIVERY_PROCESS, taskDefinitionKey: 'Task_CourierException' }, 0, 500)).find((t) => t.processInstanceId === instanceId), 'the exception task');
+  eventually(async () => (await ctx.engine.queryTasks({ processDefinitionKey: courierDeliveryFlow.processKey, taskDefinitionKey: 'Task_CourierException' }, 0, 500)).find((t) => t.processInstanceId === instanceId), 'the exception task');
 
 /** Runs the overdue timer once it is due (the job executor would, within its polling interval). */
 async function fireTimer(instanceId: string): Promise<void> {
@@ -69,9 +69,9 @@ describe('courier-delivery process (waiting, overdue, operator)', () => {
     expect(days).toBeGreaterThan(9.99);
     expect(days).toBeLessThan(10.01);
     // Another delivery of the same case does not end this one.
-    await expect(ctx.engine.correlateMessage(COURIER_DELIVERED_MESSAGE, businessKey, {}, { deliveryId: crypto.randomUUID() })).rejects.toMatchObject({ status: 400 });
+    await expect(ctx.engine.correlateMessage(courierDeliveryFlow.messages.courierDelivered, businessKey, {}, { deliveryId: crypto.randomUUID() })).rejects.toMatchObject({ status: 400 });
     expect((await ctx.engine.processInstance(instanceId)).ended).toBe(false);
-    await ctx.engine.correlateMessage(COURIER_DELIVERED_MESSAGE, businessKey, {}, { deliveryId });
+    await ctx.engine.correlateMessage(courierDeliveryFlow.messages.courierDelivered, businessKey, {}, { deliveryId });
     await reached(instanceId, 'End_Delivered');
     expect(await timerOf(instanceId)).toBeUndefined();
   });
@@ -87,7 +87,7 @@ describe('courier-delivery process (waiting, overdue, operator)', () => {
     expect(Date.parse(task.due!) - Date.parse(task.created)).toBeGreaterThan(2.9 * 86_400_000);
     expect(await activityIds(instanceId)).toContain('Boundary_DeliveryOverdue');
 
-    await ctx.engine.correlateMessage(COURIER_DELIVERED_MESSAGE, businessKey, {}, { deliveryId });
+    await ctx.engine.correlateMessage(courierDeliveryFlow.messages.courierDelivered, businessKey, {}, { deliveryId });
     await reached(instanceId, 'End_Delivered');
     expect(await activityIds(instanceId)).toEqual(expect.arrayContaining(['Boundary_DeliveredLate', 'End_Delivered']));
     expect(await activityIds(instanceId)).not.toContain('End_Handled');

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, eventually, newCandidate, validApplication, type TestContext } from '../tests/support/test-env';
 import { ProcessDeploymentService } from '../api/src/modules/processes/process-deployment.service';
+import { storedFormsModelChecker } from '../api/src/modules/processes/model-check';
 import { educationLevels } from '../api/src/contracts/registration';
 import { EligibilityDecider, minimumYears } from '../api/src/modules/registration/eligibility';
 
@@ -110,7 +111,7 @@ describe('exam-registration process (every gateway path)', () => {
   });
 
   it('U1 redeploying unchanged models creates no new version', async () => {
-    const again = await new ProcessDeploymentService(ctx.engine).deployDirectory();
+    const again = await new ProcessDeploymentService(ctx.engine, storedFormsModelChecker(ctx.db)).deployDirectory();
     expect(again.newVersions).toEqual([]);
   });
 });

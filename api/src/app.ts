@@ -58,7 +58,7 @@ import { ProcessDeploymentService } from './modules/processes/process-deployment
 import { processRoutes } from './modules/processes/process.routes';
 import { ProcessDesignerService } from './modules/processes/process-designer.service';
 import { ProcessDesignerRepository } from './modules/processes/process-designer.repository';
-import { ModelChecker } from './modules/processes/model-check';
+import { storedFormsModelChecker } from './modules/processes/model-check';
 import { DecisionDesignerService } from './modules/processes/decision-designer.service';
 import { decisionRoutes } from './modules/processes/decision.routes';
 import { ProcessMigrationService } from './modules/processes/process-migration.service';
@@ -187,8 +187,8 @@ export function createApp(deps: AppDeps): BpmApp {
   caseRoutes(routes, new CaseService(engine, caseTypes, new CaseRepository(db), taskAttachmentRepo), new OperationsService(engine));
   const taskForms = new TaskFormRepository(db);
   // The contract check accepts `form:<key>` for the forms designed in the console (U3).
-  const modelChecker = new ModelChecker(undefined, () => taskForms.keys());
-  processRoutes(routes, new ProcessDeploymentService(engine), new ProcessDesignerService(engine, new ProcessDesignerRepository(db), modelChecker));
+  const modelChecker = storedFormsModelChecker(db);
+  processRoutes(routes, new ProcessDeploymentService(engine, modelChecker), new ProcessDesignerService(engine, new ProcessDesignerRepository(db), modelChecker));
   processMigrationRoutes(routes, new ProcessMigrationService(engine));
   decisionRoutes(routes, new DecisionDesignerService(engine));
   taskFormRoutes(routes, new TaskFormService(engine, taskForms, scope, taskActions, taskAttachments));

@@ -7,7 +7,8 @@ import { loadConfig, localSecret, repoRoot } from '../../api/src/config';
 import { createDb, type Db } from '../../api/src/db/knex';
 import { jdbcFromUrl, prepareDatabase } from '../../api/src/bootstrap';
 import { EngineClient } from '../../api/src/engine/engine-client';
-import { ProcessDeploymentService } from '../../api/src/modules/processes/process-deployment.service';
+import { ModelRejectedError, ProcessDeploymentService } from '../../api/src/modules/processes/process-deployment.service';
+import { storedFormsModelChecker } from '../../api/src/modules/processes/model-check';
 import { composeServices } from '../../api/src/composition';
 import { startApiServer, type RunningApi } from '../../api/src/server';
 import { DEMO_PASSWORD, demoAccounts } from '../../api/src/auth/seed';
@@ -137,7 +138,12 @@ async function main(): Promise<void> {
     say,
   );
   const engineClient = new EngineClient(engine.baseUrl, config.engine.user, config.engine.password);
-  const deployed = await new ProcessDeploymentService(engineClient).deployDirectory();
+  // The designer's model check first: a model it refuses stops the start, naming the file and element.
+  const deployed = await new ProcessDeploymentService(engineClient, storedFormsModelChecker(db))
+    .deployDirectory()
+    .catch((err: unknown) => {
+      throw err instanceof ModelRejectedError ? new StartupError('processes', err.message) : err;
+    });
   say(deployed.newVersions.length ? `deployed ${deployed.newVersions.map((v) => `${v.key} v${v.version}`).join(', ')}` : 'process models unchanged');
 
   let smsUrl = config.sms.gatewayUrl;

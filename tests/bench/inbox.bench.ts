@@ -13,12 +13,13 @@ import { PdfRenderer } from '../../api/src/documents/pdf-renderer';
 import { DocumentService } from '../../api/src/documents/document.service';
 import { publishedTemplateSource } from '../../api/src/modules/templates/published-template-source';
 import { ProcessDeploymentService } from '../../api/src/modules/processes/process-deployment.service';
+import { storedFormsModelChecker } from '../../api/src/modules/processes/model-check';
 import { RegistrationRepository } from '../../api/src/modules/registration/registration.repository';
-import { EXAM_REGISTRATION_PROCESS } from '../../api/src/modules/registration/registration.service';
+import { examRegistrationFlow } from '../../api/src/contracts/flows/exam-registration';
 import { InboxRepository } from '../../api/src/modules/tasks/inbox.repository';
 import { composeServices } from '../../api/src/composition';
 import { createFixtureTable, FIXTURE_PROCESS, fixtureModel, FixturePermitCaseType } from '../support/fixture-case-type';
-import { COURIER_DELIVERY_PROCESS } from '../../api/src/modules/deliveries/delivery.service';
+import { courierDeliveryFlow } from '../../api/src/contracts/flows/courier-delivery';
 import { createStandardExam } from '../../api/src/modules/exams/demo-exam';
 
 // `npm run bench` (inbox, U5): a reviewer's first inbox page (待办) with N open group tasks of two case
@@ -56,7 +57,7 @@ export interface InboxBenchmarkResult {
   pageDbQueryPlan: string[];
 }
 
-const INBOX_PROCESS_KEYS = [EXAM_REGISTRATION_PROCESS, COURIER_DELIVERY_PROCESS, FIXTURE_PROCESS];
+const INBOX_PROCESS_KEYS = [examRegistrationFlow.processKey, courierDeliveryFlow.processKey, FIXTURE_PROCESS];
 
 const log = (msg: string) => process.stderr.write(`[bench inbox] ${msg}\n`);
 
@@ -65,7 +66,7 @@ const PAGE_SIZE = 50;
 /** The review step alone, under the production key so the inbox's `processDefinitionKey` filter finds it. */
 const benchModel = `<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="Definitions_InboxBench" targetNamespace="http://bpmn.io/schema/bpmn">
-  <bpmn:process id="${EXAM_REGISTRATION_PROCESS}" name="考试报名（收件箱压测）" isExecutable="true" camunda:historyTimeToLive="P1D">
+  <bpmn:process id="${examRegistrationFlow.processKey}" name="考试报名（收件箱压测）" isExecutable="true" camunda:historyTimeToLive="P1D">
     <bpmn:startEvent id="Start"><bpmn:outgoing>Flow_1</bpmn:outgoing></bpmn:startEvent>
     <bpmn:userTask id="Task_QualificationReview" name="资格审核" camunda:candidateGroups="exam-reviewer-\${examCode}" camunda:formKey="app:registration-review" camunda:dueDate="\${dateTime().plusDays(5).toDate()}"><bpmn:incoming>Flow_1</bpmn:incoming><bpmn:outgoing>Flow_2</bpmn:outgoing></bpmn:userTask>
     <bpmn:endEvent id="End"><bpmn:incoming>Flow_2</bpmn:incoming></bpmn:endEvent>
@@ -105,7 +106,7 @@ export async function benchmarkInbox(options: { tasks?: number; samples?: number
   try {
     // ---- setup: database ----
     const setupStarted = performance.now();
-    await new ProcessDeploymentService(engineClient).deployDirectory();
+    await new ProcessDeploymentService(engineClient, storedFormsModelChecker(db)).deployDirectory();
     await engineClient.deploy('inbox-bench', [{ fileName: 'exam-registration-inbox-bench.bpmn', content: benchModel }], false);
     const examCode = 'B2';
     const examId = await createStandardExam(db, { code: examCode, name: '收件箱压测考试', shortName: '压测' });
@@ -167,7 +168,7 @@ export async function benchmarkInbox(options: { tasks?: number; samples?: number
         const permitNo = `FX${String(i + 1).padStart(8, '0')}`;
         await permits.add(permitNo, `压测申请人${i}`, (await engineClient.startProcess(FIXTURE_PROCESS, permitNo, {})).id);
       } else {
-        const instance = await engineClient.startProcess(EXAM_REGISTRATION_PROCESS, no, { examCode, registrationNo: no });
+        const instance = await engineClient.startProcess(examRegistrationFlow.processKey, no, { examCode, registrationNo: no });
         await db.transaction((trx) => registrations.setProcessInstance(trx, id, instance.id));
       }
       if ((i + 1) % 2000 === 0) log(`  ${i + 1} started`);

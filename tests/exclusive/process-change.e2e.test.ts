@@ -6,7 +6,7 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../api/src/auth/seed';
 import { repoRoot } from '../../api/src/config';
 import type { InboxTask } from '../../api/src/contracts/task';
-import { EXAM_REGISTRATION_PROCESS } from '../../api/src/modules/registration/registration.service';
+import { examRegistrationFlow } from '../../api/src/contracts/flows/exam-registration';
 import { input, signInPage, useConsole } from '../support/browser';
 import { eventually, newCandidate, signIn, validApplication } from '../support/test-env';
 
@@ -21,7 +21,7 @@ async function caseAtReview(label: string): Promise<{ no: string; instanceId: st
   const created = await agent.post('/api/registrations').send(await validApplication(ui.ctx));
   expect(created.status).toBe(201);
   const no = created.body.registrationNo as string;
-  const instance = await eventually(async () => (await ui.ctx.engine.processInstancesByBusinessKey(EXAM_REGISTRATION_PROCESS, no))[0], `the case of ${no}`);
+  const instance = await eventually(async () => (await ui.ctx.engine.processInstancesByBusinessKey(examRegistrationFlow.processKey, no))[0], `the case of ${no}`);
   await stepReached(instance.id, 'Task_QualificationReview');
   return { no, instanceId: instance.id };
 }
@@ -59,7 +59,7 @@ async function center(page: Page, selector: string): Promise<{ x: number; y: num
 }
 
 async function latestModelXml(): Promise<string> {
-  const [latest] = (await ui.ctx.engine.processDefinitionsByKey(EXAM_REGISTRATION_PROCESS)).sort((a, b) => b.version - a.version);
+  const [latest] = (await ui.ctx.engine.processDefinitionsByKey(examRegistrationFlow.processKey)).sort((a, b) => b.version - a.version);
   return ui.ctx.engine.processDefinitionXml(latest!.id);
 }
 
@@ -67,8 +67,8 @@ async function latestModelXml(): Promise<string> {
 afterAll(async () => {
   if (!(await latestModelXml()).includes('专家评审')) return;
   const designer = await signIn(ui.ctx.app, 'designer');
-  const xml = fs.readFileSync(path.join(repoRoot, 'processes', `${EXAM_REGISTRATION_PROCESS}.bpmn`), 'utf8');
-  await designer.post(`/api/processes/models/${EXAM_REGISTRATION_PROCESS}/versions`).send({ xml, comment: '测试结束，恢复原流程' }).expect(201);
+  const xml = fs.readFileSync(path.join(repoRoot, 'processes', `${examRegistrationFlow.processKey}.bpmn`), 'utf8');
+  await designer.post(`/api/processes/models/${examRegistrationFlow.processKey}/versions`).send({ xml, comment: '测试结束，恢复原流程' }).expect(201);
 });
 
 describe('changing a running flow in the browser (U1-U4)', () => {
@@ -78,7 +78,7 @@ describe('changing a running flow in the browser (U1-U4)', () => {
       page.on('pageerror', (e) => errors.push(e.message));
       page.on('response', (r) => r.status() >= 500 && errors.push(`${r.status()} ${r.url()}`));
     };
-    const deployed = (await ui.ctx.engine.processDefinitionsByKey(EXAM_REGISTRATION_PROCESS)).sort((a, b) => b.version - a.version)[0]!;
+    const deployed = (await ui.ctx.engine.processDefinitionsByKey(examRegistrationFlow.processKey)).sort((a, b) => b.version - a.version)[0]!;
     // Two cases on the deployed version, both at 资格审核: one keeps its path, one will be migrated.
     const [kept, migrated] = await Promise.all([caseAtReview('keep-old'), caseAtReview('migrate-old')]);
 
@@ -101,7 +101,7 @@ describe('changing a running flow in the browser (U1-U4)', () => {
     await expect.poll(() => page.locator('[data-test=task-form-list]').textContent()).toContain(`form:${formKey}`);
 
     // 2. The designer opens exam-registration and drops a task onto the 通过 flow, between 审核结论 and 报名受理.
-    await page.goto(`${ui.baseUrl}/processes/models/${EXAM_REGISTRATION_PROCESS}`);
+    await page.goto(`${ui.baseUrl}/processes/models/${examRegistrationFlow.processKey}`);
     const canvas = page.locator('[data-test=process-canvas]');
     await expect.poll(() => canvas.locator('[data-element-id=Flow_Approved]').count(), { timeout: 20_000 }).toBe(1);
     const decision = await center(page, '[data-test=process-canvas] [data-element-id=Gateway_ReviewDecision]');
@@ -144,7 +144,7 @@ describe('changing a running flow in the browser (U1-U4)', () => {
     await page.locator('textarea[data-test=process-deploy-comment], [data-test=process-deploy-comment] textarea').first().fill('资格审核通过后增加专家评审');
     await page.locator('[data-test=process-deploy-confirm]').click();
     await expect.poll(() => page.locator('[data-test=process-source]').textContent()).toContain(`已部署的第${deployed.version + 1}版`);
-    const definitions = (await ui.ctx.engine.processDefinitionsByKey(EXAM_REGISTRATION_PROCESS)).sort((a, b) => b.version - a.version);
+    const definitions = (await ui.ctx.engine.processDefinitionsByKey(examRegistrationFlow.processKey)).sort((a, b) => b.version - a.version);
     const next = definitions[0]!;
     expect(next.version).toBe(deployed.version + 1);
     const nextXml = await ui.ctx.engine.processDefinitionXml(next.id);
@@ -195,7 +195,7 @@ describe('changing a running flow in the browser (U1-U4)', () => {
       await page.locator('.el-select-dropdown:visible .el-select-dropdown__item', { hasText: option }).first().click();
       await expect.poll(() => page.locator('.el-select-dropdown:visible').count()).toBe(0);
     };
-    await pick('migration-model', `（${EXAM_REGISTRATION_PROCESS}）`);
+    await pick('migration-model', `（${examRegistrationFlow.processKey}）`);
     await pick('migration-source', new RegExp(`^第${deployed.version}版`));
     await pick('migration-target', new RegExp(`^第${next.version}版`));
     await page.locator('[data-test=migration-plan]').click();
@@ -222,7 +222,7 @@ describe('changing a running flow in the browser (U1-U4)', () => {
     expect(await ui.ctx.db('registrations').where({ registration_no: migrated.no }).first('status')).toEqual({ status: 'under-review' });
 
     // 6. Rolling back redeploys the old model as the newest version: new cases take the old path again.
-    await page.goto(`${ui.baseUrl}/processes/models/${EXAM_REGISTRATION_PROCESS}`);
+    await page.goto(`${ui.baseUrl}/processes/models/${examRegistrationFlow.processKey}`);
     await expect.poll(() => canvas.locator('[data-element-id=Flow_Approved]').count(), { timeout: 20_000 }).toBe(1);
     await page.locator('[data-test=process-versions]').click();
     const versionRow = page.locator('[data-test=process-version-list] tr', { has: page.locator('td:first-child', { hasText: new RegExp(`^${deployed.version}$`) }) });

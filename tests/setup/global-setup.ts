@@ -7,6 +7,7 @@ import { createDb, type Db } from '../../api/src/db/knex';
 import { jdbcFromUrl, prepareDatabase } from '../../api/src/bootstrap';
 import { EngineClient } from '../../api/src/engine/engine-client';
 import { ProcessDeploymentService } from '../../api/src/modules/processes/process-deployment.service';
+import { storedFormsModelChecker } from '../../api/src/modules/processes/model-check';
 import { startEmbeddedPostgres, ensureDatabases, type RunningPostgres } from '../../deploy/local/postgres';
 import { startEngine, type RunningEngine } from '../../deploy/local/engine';
 import { startWorkers, type RunningWorkers } from '../../workers/src/worker-process';
@@ -125,7 +126,7 @@ async function startTestEnvironment(): Promise<RunningTestEnvironment> {
     log,
   );
   const engineClient = new EngineClient(engine.baseUrl, engineUser, enginePassword);
-  await new ProcessDeploymentService(engineClient).deployDirectory();
+  await new ProcessDeploymentService(engineClient, storedFormsModelChecker(db)).deployDirectory();
 
   // 公共支付平台 and 财政电子票据 sandboxes on ephemeral ports; our callback route is served here,
   // by the same code the API mounts, so the sandbox's signed callbacks reach the run's database.

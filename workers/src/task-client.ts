@@ -3,10 +3,11 @@ import type { Logger } from 'pino';
 import type { z, ZodType } from 'zod';
 
 type VariableValue = string | number | boolean | null;
+type VariableSet = Record<string, VariableValue>;
 
 /** What a handler decides; the adapter reports it to the engine. */
-export type HandlerOutcome =
-  | { kind: 'complete'; variables?: Record<string, VariableValue> }
+export type HandlerOutcome<O extends VariableSet = VariableSet> =
+  | { kind: 'complete'; variables?: O }
   /** A business outcome the model declares with an error boundary event. */
   | { kind: 'bpmn-error'; code: string; message: string };
 
@@ -23,8 +24,11 @@ export interface ExternalTask<V> {
   retries: number | null;
 }
 
-/** One handler per topic: it parses its variables with `variables`, calls a domain service and returns the outcome. */
-export interface TopicHandler<S extends ZodType = ZodType> {
+/**
+ * One handler per topic: it parses its variables with `variables`, calls a domain service and returns the
+ * outcome; `O` is what it completes with (the topic's output in `api/src/contracts/flows/`).
+ */
+export interface TopicHandler<S extends ZodType = ZodType, O extends VariableSet = VariableSet> {
   topic: string;
   variables: S;
   /** Retries after a failed attempt before the engine raises an incident (the engine's meaning: attempts = retries + 1). */
@@ -32,7 +36,7 @@ export interface TopicHandler<S extends ZodType = ZodType> {
   /** Wait before each retry; the last value repeats. Default 5 s, 30 s, 2 min, 10 min. */
   backoffMs?: readonly number[];
   lockDurationMs?: number;
-  handle(task: ExternalTask<z.infer<S>>): Promise<HandlerOutcome>;
+  handle(task: ExternalTask<z.infer<S>>): Promise<HandlerOutcome<O>>;
 }
 
 export interface TaskClientOptions {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { shanghaiDistricts } from './registration';
+import { examRegistrationFlow } from './flows/exam-registration';
 
 /**
  * Courier delivery of paper documents (G6, 一网通办快递模块): the person chooses it for a document
@@ -7,7 +8,7 @@ import { shanghaiDistricts } from './registration';
  */
 
 /** `deliveries.case_type` of documents of an exam registration: their business key is the registration number. */
-export const REGISTRATION_CASE_TYPE = 'exam-registration';
+export const REGISTRATION_CASE_TYPE = examRegistrationFlow.processKey;
 /** Paper documents that can be sent by courier. */
 export const deliveryDocumentKinds = ['registration-receipt', 'certificate'] as const;
 export type DeliveryDocumentKind = (typeof deliveryDocumentKinds)[number];

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { returnItem } from './registration';
 import { caseSummary, type CaseSummary } from './case-summaries';
+import { examRegistrationFlow } from './flows/exam-registration';
 
 /** The 资格审核 step of exam-registration: decided with its own dialog, the only step bulk approve takes. */
-export const REVIEW_TASK = 'Task_QualificationReview';
+export const REVIEW_TASK = examRegistrationFlow.activities.qualificationReview;
 
 /** 通过 / 不通过 / 退回考生修改. */
 export const reviewDecisions = ['approve', 'reject', 'return'] as const;

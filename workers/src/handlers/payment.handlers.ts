@@ -1,14 +1,16 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { PaymentService } from '../../../api/src/modules/payments/payment.service';
+import { examRegistrationFlow } from '../../../api/src/contracts/flows/exam-registration';
 import type { TopicHandler } from '../task-client';
 
-const variables = z.object({ registrationNo: z.string() });
+const { topics } = examRegistrationFlow;
+type HandlerOf<T extends keyof typeof topics> = TopicHandler<(typeof topics)[T]['input'], z.infer<(typeof topics)[T]['output']>>;
 
 /** 生成缴费订单: one order per registration (idempotent); the case learns the deadline and whether it is paid already. */
-export function paymentOrderHandler(payments: PaymentService): TopicHandler<typeof variables> {
+export function paymentOrderHandler(payments: PaymentService): HandlerOf<'payment-order'> {
   return {
     topic: 'payment-order',
-    variables,
+    variables: topics['payment-order'].input,
     async handle(task) {
       const order = await payments.createOrder(task.variables.registrationNo);
       return { kind: 'complete', variables: { paymentDeadline: order.paymentDeadline, alreadyPaid: order.alreadyPaid, paymentOrderNo: order.merchantOrderNo } };
@@ -17,10 +19,10 @@ export function paymentOrderHandler(payments: PaymentService): TopicHandler<type
 }
 
 /** 查询支付结果: when no callback came, the platform is asked; a payment found is credited and the case told. */
-export function paymentQueryHandler(payments: PaymentService): TopicHandler<typeof variables> {
+export function paymentQueryHandler(payments: PaymentService): HandlerOf<'payment-query'> {
   return {
     topic: 'payment-query',
-    variables,
+    variables: topics['payment-query'].input,
     // A query that fails is simply tried at the next cycle.
     retries: 0,
     async handle(task) {
@@ -31,10 +33,10 @@ export function paymentQueryHandler(payments: PaymentService): TopicHandler<type
 }
 
 /** 逾期未缴费处理: closes the order, withdraws the registration; a payment found meanwhile is refunded. */
-export function paymentExpireHandler(payments: PaymentService): TopicHandler<typeof variables> {
+export function paymentExpireHandler(payments: PaymentService): HandlerOf<'payment-expire'> {
   return {
     topic: 'payment-expire',
-    variables,
+    variables: topics['payment-expire'].input,
     async handle(task) {
       await payments.expire(task.variables.registrationNo);
       return { kind: 'complete' };
@@ -43,10 +45,10 @@ export function paymentExpireHandler(payments: PaymentService): TopicHandler<typ
 }
 
 /** 开具财政电子票据: once per paid order. */
-export function eReceiptHandler(payments: PaymentService): TopicHandler<typeof variables> {
+export function eReceiptHandler(payments: PaymentService): HandlerOf<'e-receipt'> {
   return {
     topic: 'e-receipt',
-    variables,
+    variables: topics['e-receipt'].input,
     async handle(task) {
       await payments.issueReceipt(task.variables.registrationNo);
       return { kind: 'complete' };

@@ -4,7 +4,7 @@ import type { Services } from '../../../api/src/composition';
 import type { PaymentService } from '../../../api/src/modules/payments/payment.service';
 import type { SecurityServices } from '../../../api/src/security/security-services';
 import { buildHandlers, type WorkerIntegrations } from './index';
-import { HANDLED_TOPICS } from './topics';
+import { HANDLED_TOPICS } from '../../../api/src/contracts/flows';
 
 describe('handled topics', () => {
   it('U2: HANDLED_TOPICS lists exactly the topics of buildHandlers with every integration wired', () => {

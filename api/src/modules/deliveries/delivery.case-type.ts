@@ -2,7 +2,7 @@ import type { DeliveryCaseSummary } from '../../contracts/case-summaries';
 import { deliveryDocumentLabels, deliveryStatusLabels } from '../../contracts/deliveries';
 import type { CaseMatches, CaseOfInstance, CaseType } from '../cases/case-type';
 import type { DeliveryRepository } from './delivery.repository';
-import { COURIER_DELIVERY_PROCESS } from './delivery.service';
+import { courierDeliveryFlow } from '../../contracts/flows/courier-delivery';
 
 /** A case type whose documents can be sent by courier: it names its cases for the delivery's row. */
 export interface DocumentOwner {
@@ -20,7 +20,7 @@ export interface DocumentOwner {
 export class DeliveryCaseType implements CaseType {
   readonly kind = 'courier-delivery' as const;
   readonly label = '快递寄递';
-  readonly processKeys = [COURIER_DELIVERY_PROCESS];
+  readonly processKeys = [courierDeliveryFlow.processKey];
 
   constructor(
     private readonly deliveries: DeliveryRepository,

@@ -20,10 +20,11 @@ import type { CourierDeps } from '../../integrations/courier/courier-setup';
 import type { SecurityServices } from '../../security/security-services';
 import { maskPhone } from '../registration/id-number';
 import { DeliveryRepository, type DeliveryEventRow, type DeliveryRow } from './delivery.repository';
+import { courierDeliveryFlow } from '../../contracts/flows/courier-delivery';
+import { startVariablesOf } from '../../contracts/flows/flow';
 
-/** The reusable process (processes/courier-delivery.bpmn) and the message that ends its wait. */
-export const COURIER_DELIVERY_PROCESS = 'courier-delivery';
-export const COURIER_DELIVERED_MESSAGE = 'courier-delivered';
+/** The reusable process (processes/courier-delivery.bpmn). */
+const flow = courierDeliveryFlow;
 
 /** Which case each document belongs to, and who issues (and sends) it. */
 const documents: Record<DeliveryDocumentKind, { caseType: string; issuingOffice: string }> = {
@@ -120,7 +121,7 @@ export class DeliveryService {
   }
 
   private async startProcess(id: string, businessKey: string, documentKind: DeliveryDocumentKind): Promise<void> {
-    const instance = await this.engine.startProcess(COURIER_DELIVERY_PROCESS, businessKey, { deliveryId: id, documentKind });
+    const instance = await this.engine.startProcess(flow.processKey, businessKey, startVariablesOf(flow, { deliveryId: id, documentKind }));
     await this.deliveries.setProcessInstance(this.db, id, instance.id);
   }
 
@@ -131,7 +132,7 @@ export class DeliveryService {
   async resumeUnstartedDeliveries(olderThanMs = 60_000): Promise<number> {
     const pending = await this.deliveries.withoutProcess(new Date(Date.now() - olderThanMs));
     for (const r of pending) {
-      const [existing] = await this.engine.processInstancesByVariable(COURIER_DELIVERY_PROCESS, 'deliveryId', r.id);
+      const [existing] = await this.engine.processInstancesByVariable(flow.processKey, 'deliveryId', r.id);
       if (existing) await this.deliveries.setProcessInstance(this.db, r.id, existing.id);
       else await this.startProcess(r.id, r.business_key, r.document_kind);
     }
@@ -211,7 +212,7 @@ export class DeliveryService {
   /** Ends the wait of the delivery's process, once; a process that has ended needs no message. */
   private async tellDelivered(row: DeliveryRow): Promise<void> {
     try {
-      await this.engine.correlateMessage(COURIER_DELIVERED_MESSAGE, row.business_key, { waybillNo: row.waybill_no }, { deliveryId: row.id });
+      await this.engine.correlateMessage(flow.messages.courierDelivered, row.business_key, { waybillNo: row.waybill_no }, { deliveryId: row.id });
     } catch (err) {
       if (!(err instanceof EngineError) || err.status >= 500) throw Object.assign(unavailable(messages.notTold), { cause: err });
       // Nothing waits for the message: the process is still ordering (the platform will call again), or it has ended.

@@ -354,7 +354,7 @@ describe('G5 消息中心 (message centre)', () => {
     expect(page.items[1]).toMatchObject({
       title: '报名已提交',
       link: `/portal/registrations/${p.registrationNo}`,
-      caseType: 'registration',
+      caseType: 'exam-registration',
       caseKey: p.registrationNo,
       channel: 'suishenban',
       status: 'sent',

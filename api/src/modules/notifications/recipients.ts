@@ -1,4 +1,5 @@
 import { returnableItemLabels } from '../../contracts/registration';
+import { examRegistrationFlow } from '../../contracts/flows/exam-registration';
 import { formatBeijingTime, formatYuan } from '../../integrations/wire-formats';
 import type { ExamRepository } from '../exams/exam.repository';
 import type { RegistrationRepository } from '../registration/registration.repository';
@@ -23,7 +24,7 @@ export interface RecipientResolver {
 
 /** 报名 (exam registration): the candidate who applied; values from the registration and its exam. */
 export class RegistrationRecipients implements RecipientResolver {
-  readonly caseType = 'registration';
+  readonly caseType = examRegistrationFlow.processKey;
 
   constructor(
     private readonly registrations: RegistrationRepository,

@@ -15,8 +15,8 @@ import { formatBeijingTime, formatYuan as yuan } from '../../integrations/wire-f
 import type { EReceiptPlatform } from '../../integrations/ereceipt/ereceipt-platform';
 import { RegistrationRepository, type RegistrationDetailRow } from '../registration/registration.repository';
 import { loadExamStructure } from '../exams/exam-structure';
+import { examRegistrationFlow } from '../../contracts/flows/exam-registration';
 
-export const PAYMENT_CONFIRMED_MESSAGE = 'payment-confirmed';
 /** How long one order stays payable at the platform (it accepts at most 30 days). */
 const ORDER_VALIDITY_MS = 24 * 3600 * 1000;
 
@@ -192,7 +192,7 @@ export class PaymentService {
    */
   private async tellCase(registrationNo: string): Promise<void> {
     try {
-      await this.engine.correlateMessage(PAYMENT_CONFIRMED_MESSAGE, registrationNo);
+      await this.engine.correlateMessage(examRegistrationFlow.messages.paymentConfirmed, registrationNo);
     } catch (err) {
       if (err instanceof EngineError && (err.status === 400 || err.status === 404 || err.status === 500)) return;
       throw err;

@@ -2,7 +2,9 @@ import { createRequire } from 'node:module';
 import { BpmnModdle, type ModdleElement } from 'bpmn-moddle';
 import { isKnownFormKey, type ModelProblem, type ValidationResult } from '../../contracts/processes';
 import { validationError } from '../../http/errors';
-import { HANDLED_TOPICS } from '../../../../workers/src/handlers/topics';
+import { HANDLED_TOPICS } from '../../contracts/flows';
+import type { Db } from '../../db/knex';
+import { TaskFormRepository } from '../task-forms/task-form.repository';
 
 const require = createRequire(import.meta.url);
 
@@ -188,4 +190,10 @@ export class ModelChecker {
     }
     return out;
   }
+}
+
+/** The check with the forms stored in the database (U3): the designer's deploy and the deploy of `processes/` use it. */
+export function storedFormsModelChecker(db: Db): ModelChecker {
+  const forms = new TaskFormRepository(db);
+  return new ModelChecker(HANDLED_TOPICS, () => forms.keys());
 }

@@ -12,7 +12,7 @@ import { notFound } from '../../http/errors';
 import type { AuditEntryInput } from '../../security/audit-log';
 import type { SecurityServices } from '../../security/security-services';
 import type { RegistrationDetailRow, RegistrationRepository } from './registration.repository';
-import { EXAM_REGISTRATION_PROCESS } from './registration.service';
+import { examRegistrationFlow } from '../../contracts/flows/exam-registration';
 import { ReviewAssignmentRepository, type ConflictRow, type ExamReviewer } from './review-assignment.repository';
 import type { Db } from '../../db/knex';
 import { REVIEW_TASK } from '../../contracts/task';
@@ -126,7 +126,7 @@ export class ReviewAssignmentService {
     const result: AutoAssignResult = { assigned: [], unassigned: [] };
     for (const exam of await this.repo.autoAssignExams()) {
       const tasks = await this.engine.queryTasks(
-        { processDefinitionKey: EXAM_REGISTRATION_PROCESS, taskDefinitionKey: REVIEW_TASK, candidateGroup: reviewerGroup(exam.code), sorting: [{ sortBy: 'created', sortOrder: 'asc' }] },
+        { processDefinitionKey: examRegistrationFlow.processKey, taskDefinitionKey: REVIEW_TASK, candidateGroup: reviewerGroup(exam.code), sorting: [{ sortBy: 'created', sortOrder: 'asc' }] },
         0,
         BATCH,
       );
@@ -136,7 +136,7 @@ export class ReviewAssignmentService {
       const reviewers = await this.repo.examReviewers(exam.id);
       // Load: open tasks already assigned to each reviewer, across exams.
       const load = new Map<number, number>();
-      for (const r of reviewers) load.set(r.id, await this.engine.countTasks({ processDefinitionKey: EXAM_REGISTRATION_PROCESS, assignee: r.username }));
+      for (const r of reviewers) load.set(r.id, await this.engine.countTasks({ processDefinitionKey: examRegistrationFlow.processKey, assignee: r.username }));
       const conflicts = await this.repo.conflictsOf(reviewers.map((r) => r.id));
 
       for (const task of tasks) {

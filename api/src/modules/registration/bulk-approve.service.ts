@@ -5,7 +5,8 @@ import type { DataScope } from '../../auth/data-scope';
 import { EngineError, type EngineClient, type EngineTask } from '../../engine/engine-client';
 import { DomainError } from '../../http/errors';
 import type { AuditEntryInput } from '../../security/audit-log';
-import { REVIEW_ROUTING_DECISION, reviewReasonLabel } from './eligibility';
+import { reviewReasonLabel } from './eligibility';
+import { registrationEligibilityDecisions } from '../../contracts/flows/registration-eligibility';
 import type { RegistrationDetailRow, RegistrationRepository } from './registration.repository';
 import type { ReviewAssignmentRepository } from './review-assignment.repository';
 import type { ReviewTaskService } from './review-task.service';
@@ -127,7 +128,7 @@ export class BulkApproveService {
     let reason = routing.get(key);
     if (!reason) {
       reason = this.engine
-        .evaluateDecision(REVIEW_ROUTING_DECISION, { eligible: true, levelCode: r.level_code, identityType: r.identity_type, education: r.education })
+        .evaluateDecision(registrationEligibilityDecisions.decisions.reviewRouting.key, { eligible: true, levelCode: r.level_code, identityType: r.identity_type, education: r.education })
         .then(([hit]) => String(hit?.reviewReason ?? 'not-eligible'));
       routing.set(key, reason);
     }

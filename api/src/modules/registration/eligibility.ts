@@ -1,6 +1,7 @@
 import type { EducationLevel, LevelCode } from '../../contracts/registration';
 import { educationLabels } from '../../contracts/registration';
 import type { EngineClient } from '../../engine/engine-client';
+import { registrationEligibilityDecisions } from '../../contracts/flows/registration-eligibility';
 
 /** The facts the eligibility decisions read (process variables of the same names). */
 export interface EligibilityFacts {
@@ -21,8 +22,7 @@ export interface EligibilityDecision {
 }
 
 /** DMN decisions deployed from processes/registration-eligibility.dmn. */
-export const ELIGIBILITY_DECISION = 'registration-eligibility';
-export const REVIEW_ROUTING_DECISION = 'registration-review-routing';
+const { eligibility: eligibilityTable, reviewRouting } = registrationEligibilityDecisions.decisions;
 
 /**
  * Minimum years by education as the guide states them (null: engaged in safety production, no minimum).
@@ -49,20 +49,17 @@ export class EligibilityDecider {
   constructor(private readonly engine: Pick<EngineClient, 'evaluateDecision'>) {}
 
   async decide(facts: EligibilityFacts): Promise<EligibilityDecision> {
-    const [table] = await this.engine.evaluateDecision(ELIGIBILITY_DECISION, {
-      education: facts.education,
-      majorRelated: facts.majorRelated,
-      workYears: facts.workYears,
-    });
-    if (!table) throw new Error(`decision ${ELIGIBILITY_DECISION} matched no rule`);
+    const [table] = await this.engine.evaluateDecision(
+      eligibilityTable.key,
+      eligibilityTable.inputs.parse({ education: facts.education, majorRelated: facts.majorRelated, workYears: facts.workYears }),
+    );
+    if (!table) throw new Error(`decision ${eligibilityTable.key} matched no rule`);
     const eligible = table.eligible === true;
-    const [routing] = await this.engine.evaluateDecision(REVIEW_ROUTING_DECISION, {
-      eligible,
-      levelCode: facts.levelCode,
-      identityType: facts.identityType,
-      education: facts.education,
-    });
-    if (!routing) throw new Error(`decision ${REVIEW_ROUTING_DECISION} matched no rule`);
+    const [routing] = await this.engine.evaluateDecision(
+      reviewRouting.key,
+      reviewRouting.inputs.parse({ eligible, levelCode: facts.levelCode, identityType: facts.identityType, education: facts.education }),
+    );
+    if (!routing) throw new Error(`decision ${reviewRouting.key} matched no rule`);
     return {
       eligible,
       ruleId: String(table.ruleId),

@@ -9,10 +9,13 @@ import { notFound } from '../../http/errors';
 import type { CaseDetails, CaseMatches, CaseOfInstance, CaseType, StepReturn, WithdrawalRule } from '../cases/case-type';
 import { maskName } from './id-number';
 import type { RegistrationDetailRow, RegistrationRepository } from './registration.repository';
-import { CORRECTION_TASK, EXAM_REGISTRATION_PROCESS, type RegistrationService } from './registration.service';
+import type { RegistrationService } from './registration.service';
+import { examRegistrationFlow } from '../../contracts/flows/exam-registration';
+
+const CORRECTION_TASK = examRegistrationFlow.activities.candidateCorrection;
 
 /** Steps after a review decision during which its reviewer may still take it back (撤回). */
-const WITHDRAWABLE_STEPS = new Set([CORRECTION_TASK, 'Task_RecordReviewOutcome', 'Notify_Returned']);
+const WITHDRAWABLE_STEPS = new Set<string>([CORRECTION_TASK, examRegistrationFlow.activities.recordReviewOutcome, examRegistrationFlow.activities.notifyReturned]);
 
 type InboxRegistration = Omit<RegistrationDetailRow, 'id_number' | 'phone'>;
 
@@ -38,7 +41,7 @@ export function registrationSummary(r: InboxRegistration): RegistrationCaseSumma
 export class RegistrationCaseType implements CaseType {
   readonly kind = 'exam-registration' as const;
   readonly label = '考试报名';
-  readonly processKeys = [EXAM_REGISTRATION_PROCESS];
+  readonly processKeys = [examRegistrationFlow.processKey];
   readonly stepNames = { [REVIEW_TASK]: '资格审核', [CORRECTION_TASK]: '考生修改报名信息' };
 
   constructor(

@@ -26,10 +26,10 @@ import { historyErrors, safetyWorkYears, type WorkYears } from './work-years';
 import { isRelatedMajor, RelatedMajors } from './related-majors';
 import { signCommitment } from './commitment-signature';
 import { RegistrationRepository, type EducationRow, type FormColumns, type RegistrationDetailRow } from './registration.repository';
+import { examRegistrationFlow } from '../../contracts/flows/exam-registration';
+import { startVariablesOf } from '../../contracts/flows/flow';
 
-export const EXAM_REGISTRATION_PROCESS = 'exam-registration';
-export const CORRECTION_TASK = 'Task_CandidateCorrection';
-export const WITHDRAWN_MESSAGE = 'registration-withdrawn';
+const flow = examRegistrationFlow;
 /** Minimum age on the day of registration. */
 const MINIMUM_AGE = 18;
 
@@ -361,7 +361,7 @@ export class RegistrationService {
   }
 
   private async completeCorrection(registrationNo: string, user: CurrentUser): Promise<void> {
-    const [task] = await this.engine.queryTasks({ processDefinitionKey: EXAM_REGISTRATION_PROCESS, processInstanceBusinessKey: registrationNo, taskDefinitionKey: CORRECTION_TASK }, 0, 1);
+    const [task] = await this.engine.queryTasks({ processDefinitionKey: flow.processKey, processInstanceBusinessKey: registrationNo, taskDefinitionKey: flow.activities.candidateCorrection }, 0, 1);
     if (!task) throw conflict('CORRECTION_GONE', '该报名当前没有待修改的事项，请刷新后重试');
     if (task.assignee !== user.username) throw forbidden('该修改任务不属于您');
     await this.engine.complete(task.id, {});
@@ -380,7 +380,7 @@ export class RegistrationService {
         if (!moved) throw conflict('NOT_WITHDRAWABLE', messages.notWithdrawable);
         await this.registrations.withdrawSignatures(trx, row.id);
         await this.registrations.addEvent(trx, row.id, { kind: 'withdrawn', title: '撤回确认', detail: '报名信息已解锁，可修改后重新确认', actor: user.displayName, idempotencyKey: `withdrawn:${registrationNo}:${Date.now()}` });
-        if (row.process_instance_id) await this.engine.correlateMessage(WITHDRAWN_MESSAGE, registrationNo);
+        if (row.process_instance_id) await this.engine.correlateMessage(flow.messages.registrationWithdrawn, registrationNo);
       });
     } catch (err) {
       if (err instanceof EngineError) throw Object.assign(unavailable('撤回暂时无法完成，请稍后再试'), { cause: err });
@@ -390,12 +390,11 @@ export class RegistrationService {
   }
 
   private async startCase(id: number, registrationNo: string, examCode: string, candidateUsername: string): Promise<void> {
-    const instance = await this.engine.startProcess(EXAM_REGISTRATION_PROCESS, registrationNo, {
+    const instance = await this.engine.startProcess(
+      flow.processKey,
       registrationNo,
-      examCode,
-      candidateUsername,
-      paymentQueryCycle: this.paymentQueryCycle,
-    });
+      startVariablesOf(flow, { registrationNo, examCode, candidateUsername, paymentQueryCycle: this.paymentQueryCycle }),
+    );
     await this.db.transaction((trx) => this.registrations.setProcessInstance(trx, id, instance.id));
   }
 
@@ -406,7 +405,7 @@ export class RegistrationService {
   async resumeUnstartedCases(olderThanMs = 60_000): Promise<number> {
     const pending = await this.registrations.withoutCase(new Date(Date.now() - olderThanMs));
     for (const r of pending) {
-      const [existing] = await this.engine.processInstancesByBusinessKey(EXAM_REGISTRATION_PROCESS, r.registration_no);
+      const [existing] = await this.engine.processInstancesByBusinessKey(flow.processKey, r.registration_no);
       if (existing) await this.db.transaction((trx) => this.registrations.setProcessInstance(trx, r.id, existing.id));
       else {
         const owner = await this.db('registrations as r').join('users as u', 'u.id', 'r.user_id').where('r.id', r.id).first<{ username: string }>('u.username');
