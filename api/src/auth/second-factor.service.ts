@@ -5,7 +5,7 @@ import type { MfaChallenge, MfaSettings, MfaSettingsRequest } from '../contracts
 import { DomainError } from '../http/errors';
 import type { SmsGateway } from '../integrations/sms/sms-gateway';
 import type { SecurityServices } from '../security/security-services';
-import { maskPhone } from '../modules/registration/id-number';
+import { maskPhone } from '../security/masking';
 import { deliverStoredCode } from './one-time-code-delivery';
 import { checkOneTimeCode, hashesEqual, newOneTimeCode, oneTimeCodeHash, oneTimeCodeRules, resendWaitSeconds } from './one-time-code';
 

@@ -17,7 +17,7 @@ import { registrationStatusLabels } from '../../contracts/registration';
 import { conflict, DomainError, forbidden, notFound, validationError } from '../../http/errors';
 import { PaymentPlatformError, PaymentRefusedError } from '../../integrations/payment/payment-platform';
 import type { SecurityServices } from '../../security/security-services';
-import { maskIdNumber, maskName, maskPhone } from '../registration/id-number';
+import { maskIdNumber, maskName, maskPhone } from '../../security/masking';
 import type { RegistrationRepository } from '../registration/registration.repository';
 import type { OrderWithRegistration, PaymentAdminRepository, PaymentOrderFilter, RefundWithRegistration } from './payment-admin.repository';
 import { paymentOrdersFileName, paymentOrdersWorkbook } from './payment-orders-workbook';

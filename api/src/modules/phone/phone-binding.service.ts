@@ -7,7 +7,7 @@ import type { SmsGateway } from '../../integrations/sms/sms-gateway';
 import type { SecurityServices } from '../../security/security-services';
 import { deliverStoredCode } from '../../auth/one-time-code-delivery';
 import { checkOneTimeCode, hashesEqual, newOneTimeCode, oneTimeCodeHash, oneTimeCodeRules, resendWaitSeconds } from '../../auth/one-time-code';
-import { maskPhone } from '../registration/id-number';
+import { maskPhone } from '../../security/masking';
 
 /** The rules of phone binding (M08): those of every SMS code, with its own template. */
 export const phoneBindingRules = { ...oneTimeCodeRules, templateCode: 'PHONE_BIND_CODE' } as const;

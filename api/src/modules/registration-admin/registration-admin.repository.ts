@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type { Db } from '../../db/knex';
 import type { CorrectableField, RegistrationSortField, StatisticsDimension } from '../../contracts/registration-admin';
 import type { LevelCode, RegistrationStatus } from '../../contracts/registration';
-import { escapeLike } from '../../security/audit-log';
+import { escapeLike } from '../../db/escape-like';
 import type { RegistrationDetailRow } from '../registration/registration.repository';
 
 /** A registration row (`r.*`) with its exam and major names, and its birth date as text. */

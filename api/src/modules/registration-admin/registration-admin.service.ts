@@ -37,7 +37,7 @@ import type { DataScope } from '../../auth/data-scope';
 import type { SecurityServices } from '../../security/security-services';
 import type { ExamRepository } from '../exams/exam.repository';
 import { loadExamStructure, subjectsFor } from '../exams/exam-structure';
-import { maskIdNumber, maskPhone } from '../registration/id-number';
+import { maskIdNumber, maskPhone } from '../../security/masking';
 import type { RegistrationCorrection, RegistrationRepository, RegistrationRow } from '../registration/registration.repository';
 import {
   correctionColumns,

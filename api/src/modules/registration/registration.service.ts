@@ -17,10 +17,11 @@ import { conflict, DomainError, forbidden, notFound, unavailable, validationErro
 import { EngineError, type EngineClient } from '../../engine/engine-client';
 import { DataScope } from '../../auth/data-scope';
 import type { SecurityServices } from '../../security/security-services';
+import { maskIdNumber, maskPhone } from '../../security/masking';
 import { loadExamStructure, subjectsFor, type ExamStructure } from '../exams/exam-structure';
 import { GuideRepository } from '../guide/guide.repository';
 import { PhotoRepository } from '../photos/photo.repository';
-import { maskIdNumber, maskPhone, validateIdNumber } from './id-number';
+import { validateIdNumber } from './id-number';
 import { EligibilityDecider, explainEligibility, type EligibilityDecision, type EligibilityFacts } from './eligibility';
 import { historyErrors, safetyWorkYears, type WorkYears } from './work-years';
 import { isRelatedMajor, RelatedMajors } from './related-majors';

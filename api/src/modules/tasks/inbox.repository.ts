@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { Db } from '../../db/knex';
 import type { RegistrationDetailRow, RegistrationRepository } from '../registration/registration.repository';
-import { escapeLike } from '../../security/audit-log';
+import { escapeLike } from '../../db/escape-like';
 import { REGISTRATION_CASE_TYPE } from '../../contracts/deliveries';
 
 /** A registration of an inbox page with the task badges of that page (one query). */

@@ -15,7 +15,7 @@ import type { DataScope } from '../../auth/data-scope';
 import type { UserRepository } from '../../auth/user.repository';
 import { EngineError, type EngineActivityInstance, type EngineClient, type EngineTask, type HistoricTask } from '../../engine/engine-client';
 import { DomainError, conflict, forbidden, notFound, validationError } from '../../http/errors';
-import { maskName } from '../registration/id-number';
+import { maskName } from '../../security/masking';
 import type { RegistrationRepository } from '../registration/registration.repository';
 import { EXAM_REGISTRATION_PROCESS } from '../registration/registration.service';
 import type { InboxCaseRow, InboxDeliveryColumns, InboxRepository } from './inbox.repository';
