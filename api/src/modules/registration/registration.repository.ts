@@ -221,6 +221,19 @@ export class RegistrationRepository {
   }
 
   /** Committed registrations whose case was never started. */
+  /** The username of the registration's candidate (who starts its case). */
+  async ownerUsername(id: number): Promise<string> {
+    const owner = await this.db('registrations as r').join('users as u', 'u.id', 'r.user_id').where('r.id', id).first<{ username: string } | undefined>('u.username');
+    if (!owner) throw new Error(`registration ${id} not found`);
+    return owner.username;
+  }
+
+  /** The published version of the commitment letter the candidate signs; undefined while the built-in one is in use. */
+  async publishedCommitmentLetterVersion(trx: Knex.Transaction): Promise<number | undefined> {
+    const letter = await trx('document_templates').where({ code: 'commitment-letter', status: 'published' }).first<{ version: number } | undefined>('version');
+    return letter?.version;
+  }
+
   withoutCase(submittedBefore: Date): Promise<Array<{ id: number; registration_no: string; exam_code: string }>> {
     return this.db('registrations as r')
       .join('exams as e', 'e.id', 'r.exam_id')

@@ -16,6 +16,7 @@ import {
 import { conflict, DomainError, forbidden, notFound, unavailable, validationError, type FieldError } from '../../http/errors';
 import { EngineError, type EngineClient } from '../../engine/engine-client';
 import { DataScope } from '../../auth/data-scope';
+import { UserRepository } from '../../auth/user.repository';
 import type { SecurityServices } from '../../security/security-services';
 import { maskIdNumber, maskPhone } from '../../security/masking';
 import { loadExamStructure, subjectsFor, type ExamStructure } from '../exams/exam-structure';
@@ -86,6 +87,7 @@ export class RegistrationService {
   private readonly registrations: RegistrationRepository;
   private readonly guides: Pick<GuideRepository, 'hasConfirmed'>;
   private readonly scope: DataScope;
+  private readonly users: UserRepository;
   private readonly photos: PhotoRepository;
   private readonly relatedMajors: RelatedMajors;
   private readonly decider: EligibilityDecider;
@@ -100,6 +102,7 @@ export class RegistrationService {
     this.registrations = options.registrations ?? new RegistrationRepository(db, security);
     this.guides = options.guides ?? new GuideRepository(db);
     this.scope = new DataScope(db);
+    this.users = new UserRepository(db, security);
     this.photos = new PhotoRepository(db);
     this.relatedMajors = new RelatedMajors(db);
     this.decider = new EligibilityDecider(engine);
@@ -113,12 +116,8 @@ export class RegistrationService {
    * by SMS (M08). Only ever the user's own data, decrypted for them.
    */
   async prefill(user: CurrentUser): Promise<{ fullName: string | null; idNumber: string | null; phone: string | null; identityVerified: boolean }> {
-    const row = await this.db('users').where({ id: user.id }).first<{ display_name: string; id_number: string | null; bound_phone: string | null; ywtb_sub: string | null }>(
-      'display_name',
-      'id_number',
-      'bound_phone',
-      'ywtb_sub',
-    );
+    const row = await this.users.identity(user.id);
+    if (!row) throw new Error(`signed-in user ${user.id} not found`);
     const verified = Boolean(row.ywtb_sub && row.id_number);
     return {
       fullName: verified ? row.display_name : null,
@@ -180,7 +179,7 @@ export class RegistrationService {
     }
 
     // M08: the phone on the form is the one the candidate verified by SMS.
-    const bound = await this.db('users').where({ id: user.id }).first<{ bound_phone_idx: string | null } | undefined>('bound_phone_idx');
+    const bound = await this.users.boundPhone(user.id);
     if (!bound?.bound_phone_idx) errors.push({ field: 'phone', message: messages.phoneNotBound });
     else if (bound.bound_phone_idx !== this.security.index('phone', form.phone)) errors.push({ field: 'phone', message: messages.phoneNotTheBound });
 
@@ -270,8 +269,7 @@ export class RegistrationService {
       computed: { safetyWorkYears: e.years.years, subjects: e.subjects.map((s) => s.code), feeTotalFen: e.feeTotalFen },
     };
     // The letter's text as the candidate read it: the published template version (0: the built-in one).
-    const letter = await trx('document_templates').where({ code: 'commitment-letter', status: 'published' }).first<{ version: number } | undefined>('version');
-    const templateVersion = letter?.version ?? 0;
+    const templateVersion = (await this.registrations.publishedCommitmentLetterVersion(trx)) ?? 0;
     const signed = signCommitment(this.security.sm2, { ...content, commitmentLetterVersion: templateVersion });
     await this.registrations.addSignature(trx, {
       registrationId,
@@ -410,8 +408,7 @@ export class RegistrationService {
       const [existing] = await this.engine.processInstancesByBusinessKey(EXAM_REGISTRATION_PROCESS, r.registration_no);
       if (existing) await this.db.transaction((trx) => this.registrations.setProcessInstance(trx, r.id, existing.id));
       else {
-        const owner = await this.db('registrations as r').join('users as u', 'u.id', 'r.user_id').where('r.id', r.id).first<{ username: string }>('u.username');
-        await this.startCase(r.id, r.registration_no, r.exam_code, owner.username);
+        await this.startCase(r.id, r.registration_no, r.exam_code, await this.registrations.ownerUsername(r.id));
       }
     }
     return pending.length;
