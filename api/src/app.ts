@@ -24,7 +24,7 @@ import type { SmsGateway } from './integrations/sms/sms-gateway';
 import type { YwtbIdentity } from './integrations/ywtb/ywtb-identity';
 import { YwtbAccounts } from './auth/ywtb-accounts';
 import { ywtbRoutes } from './auth/ywtb.routes';
-import { ExamRepository } from './modules/exams/exam.repository';
+import { ExamService } from './modules/exams/exam.service';
 import { examRoutes } from './modules/exams/exam.routes';
 import { ExamSetupService } from './modules/exams/exam-setup.service';
 import { GuideRepository } from './modules/guide/guide.repository';
@@ -136,7 +136,7 @@ export function createApp(deps: AppDeps): BpmApp {
   };
   const users = new UserRepository(db, deps.security);
   const auth = new AuthService(users, (username, rows) => integrityAlarm('integrity.access-control', 'user', username, { rows }));
-  const exams = new ExamRepository(db);
+  const exams = new ExamService(db);
   const registrationRepo = new RegistrationRepository(db, deps.security, (err) => integrityAlarm('integrity.record', err.table, String(err.key)));
   const scope = new DataScope(db);
   // One store for every limiter: each prunes only windows older than the longest registered one.

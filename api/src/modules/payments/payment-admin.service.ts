@@ -18,7 +18,7 @@ import { conflict, DomainError, forbidden, notFound, validationError } from '../
 import { PaymentPlatformError, PaymentRefusedError } from '../../integrations/payment/payment-platform';
 import type { SecurityServices } from '../../security/security-services';
 import { maskIdNumber, maskName, maskPhone } from '../../security/masking';
-import type { RegistrationRepository } from '../registration/registration.repository';
+import type { RegistrationRecords } from '../registration/registration-records.service';
 import type { OrderWithRegistration, PaymentAdminRepository, PaymentOrderFilter, RefundWithRegistration } from './payment-admin.repository';
 import { paymentOrdersFileName, paymentOrdersWorkbook } from './payment-orders-workbook';
 import { formatYuan } from '../../integrations/wire-formats';
@@ -59,7 +59,7 @@ export class PaymentAdminService {
   constructor(
     private readonly db: Db,
     private readonly repo: PaymentAdminRepository,
-    private readonly registrations: RegistrationRepository,
+    private readonly registrations: RegistrationRecords,
     private readonly payments: PaymentService,
     private readonly security: Pick<SecurityServices, 'index'>,
   ) {

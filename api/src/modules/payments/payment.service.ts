@@ -13,7 +13,7 @@ import {
 import { paymentErrorCodes } from '../../integrations/payment/payment-wire';
 import { formatBeijingTime, formatYuan as yuan } from '../../integrations/wire-formats';
 import type { EReceiptPlatform } from '../../integrations/ereceipt/ereceipt-platform';
-import { RegistrationRepository, type RegistrationDetailRow } from '../registration/registration.repository';
+import { registrationRecords, type RegistrationDetailRow, type RegistrationRecords } from '../registration/registration-records.service';
 import { loadExamStructure } from '../exams/exam-structure';
 import { PaymentRepository, type PaymentOrderRow } from './payment.repository';
 
@@ -34,7 +34,7 @@ export interface PaymentServiceOptions {
  * browser return, the worker's query) the payment is reported; refunded when it came too late.
  */
 export class PaymentService {
-  private readonly registrations: RegistrationRepository;
+  private readonly registrations: RegistrationRecords;
   private readonly orders: PaymentRepository;
 
   constructor(
@@ -45,7 +45,7 @@ export class PaymentService {
     private readonly receipts: EReceiptPlatform | null,
     private readonly options: PaymentServiceOptions,
   ) {
-    this.registrations = new RegistrationRepository(db, security);
+    this.registrations = registrationRecords(db, security);
     this.orders = new PaymentRepository(db);
   }
 

@@ -3,7 +3,7 @@ import type { Db } from '../../db/knex';
 import type { CorrectableField, RegistrationSortField, StatisticsDimension } from '../../contracts/registration-admin';
 import type { LevelCode, RegistrationStatus } from '../../contracts/registration';
 import { escapeLike } from '../../db/escape-like';
-import type { RegistrationDetailRow } from '../registration/registration.repository';
+import type { RegistrationDetailRow } from '../registration/registration-records.service';
 
 /** A registration row (`r.*`) with its exam and major names, and its birth date as text. */
 export type AdminRegistrationRow = RegistrationDetailRow & {

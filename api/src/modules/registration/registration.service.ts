@@ -20,8 +20,8 @@ import { UserRepository } from '../../auth/user.repository';
 import type { SecurityServices } from '../../security/security-services';
 import { maskIdNumber, maskPhone } from '../../security/masking';
 import { loadExamStructure, subjectsFor, type ExamStructure } from '../exams/exam-structure';
-import { GuideRepository } from '../guide/guide.repository';
-import { PhotoRepository } from '../photos/photo.repository';
+import { guideConfirmations, type GuideService } from '../guide/guide.service';
+import { photoService, type PhotoService } from '../photos/photo.service';
 import { validateIdNumber } from './id-number';
 import { EligibilityDecider, explainEligibility, type EligibilityDecision, type EligibilityFacts } from './eligibility';
 import { historyErrors, safetyWorkYears, type WorkYears } from './work-years';
@@ -80,15 +80,15 @@ export interface RegistrationServiceOptions {
   /** How often a case waiting for payment asks the platform when no callback came (ISO 8601 repeating interval). */
   paymentQueryCycle?: string;
   /** Confirmations of the exam guide (M10); by default the table of this database. */
-  guides?: Pick<GuideRepository, 'hasConfirmed'>;
+  guides?: Pick<GuideService, 'hasConfirmed'>;
 }
 
 export class RegistrationService {
   private readonly registrations: RegistrationRepository;
-  private readonly guides: Pick<GuideRepository, 'hasConfirmed'>;
+  private readonly guides: Pick<GuideService, 'hasConfirmed'>;
   private readonly scope: DataScope;
   private readonly users: UserRepository;
-  private readonly photos: PhotoRepository;
+  private readonly photos: PhotoService;
   private readonly relatedMajors: RelatedMajors;
   private readonly decider: EligibilityDecider;
   private readonly paymentQueryCycle: string;
@@ -100,10 +100,10 @@ export class RegistrationService {
     options: RegistrationServiceOptions = {},
   ) {
     this.registrations = options.registrations ?? new RegistrationRepository(db, security);
-    this.guides = options.guides ?? new GuideRepository(db);
+    this.guides = options.guides ?? guideConfirmations(db);
     this.scope = new DataScope(db);
     this.users = new UserRepository(db, security);
-    this.photos = new PhotoRepository(db);
+    this.photos = photoService(db);
     this.relatedMajors = new RelatedMajors(db);
     this.decider = new EligibilityDecider(engine);
     this.paymentQueryCycle = options.paymentQueryCycle ?? 'R/PT2M';
@@ -184,7 +184,7 @@ export class RegistrationService {
     else if (bound.bound_phone_idx !== this.security.index('phone', form.phone)) errors.push({ field: 'phone', message: messages.phoneNotTheBound });
 
     errors.push(...historyErrors(form.workPeriods, form.educations, now));
-    const photo = await this.photos.current(user.id);
+    const photo = await this.photos.current(user);
     if (opts.requirePhoto && !photo) errors.push({ field: 'photo', message: messages.photoMissing });
     if (errors.length) throw validationError(errors);
 
