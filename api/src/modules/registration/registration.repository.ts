@@ -384,6 +384,12 @@ export class RegistrationRepository {
       .first('id', 'digest', 'signature', 'key_id', 'signed_at', 'withdrawn_at', 'template_version');
   }
 
+  /** Stores an upload of the candidate (a certificate scan) with its SHA-256; returns its id. */
+  async addAttachment(attachment: { user_id: number; kind: string; file_name: string; mime_type: string; content: Buffer; sha256: string }): Promise<number> {
+    const [row] = await this.db('registration_attachments').insert(attachment).returning<Array<{ id: number }>>('id');
+    return row!.id;
+  }
+
   /** The certificate scan a candidate uploaded (考增项), if it is theirs. */
   attachmentOf(userId: number, id: number, kind: string): Promise<{ id: number } | undefined> {
     return this.db('registration_attachments').where({ id, user_id: userId, kind }).first('id');

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Db } from '../../db/knex';
 import type { CurrentUser } from '../../contracts/auth';
@@ -14,6 +15,7 @@ import {
   type TimelineEntry,
 } from '../../contracts/registration';
 import { conflict, DomainError, forbidden, notFound, unavailable, validationError, type FieldError } from '../../http/errors';
+import type { CheckedUpload } from '../../http/uploads';
 import { EngineError, type EngineClient } from '../../engine/engine-client';
 import { DataScope } from '../../auth/data-scope';
 import { UserRepository } from '../../auth/user.repository';
@@ -125,6 +127,13 @@ export class RegistrationService {
       phone: row.bound_phone ? this.security.cipher.decrypt(row.bound_phone) : null,
       identityVerified: verified,
     };
+  }
+
+  /** A certificate scan (考增项) the candidate's form will refer to. */
+  async addCertificate(user: CurrentUser, file: CheckedUpload): Promise<{ id: number; fileName: string }> {
+    const fileName = `证书.${file.extension}`;
+    const id = await this.registrations.addAttachment({ user_id: user.id, kind: 'certificate', file_name: fileName, mime_type: file.mimeType, content: file.data, sha256: createHash('sha256').update(file.data).digest('hex') });
+    return { id, fileName };
   }
 
   /** Validates a form and tells the candidate what follows from it (years, subjects, fee, eligibility); writes nothing. */
