@@ -25,11 +25,21 @@ export interface BoundPhoneRow {
   phone_bound_at: Date | null;
 }
 
+/** The identity 一网通办 vouched for (ID number and phone as SM4 ciphertext) and the phone bound by SMS. */
 export interface UserIdentityRow {
   display_name: string;
   id_number: string | null;
+  phone: string | null;
   bound_phone: string | null;
   ywtb_sub: string | null;
+}
+
+/** What a 一网通办 sign-in writes: the name, the ID number (SM4 ciphertext and blind index), the phone (SM4 ciphertext). */
+export interface PlatformIdentity {
+  display_name: string;
+  id_number: string;
+  id_number_idx: string;
+  phone: string | null;
 }
 
 /** Users and their roles; role assignments are access-control data and carry SM3-HMAC seals. */
@@ -134,8 +144,18 @@ export class UserRepository {
     await trx('users').where({ id }).update({ bound_phone: phoneCiphertext, bound_phone_idx: phoneIndex, phone_bound_at: trx.fn.now() });
   }
 
-  /** What 一网通办 confirmed at sign-on (ID number as SM4 ciphertext) and the bound phone: the registration form's prefill. */
+  /** What 一网通办 confirmed at sign-on and the bound phone (the registration form's prefill). */
   identity(id: number): Promise<UserIdentityRow | undefined> {
-    return this.db('users').where({ id }).first<UserIdentityRow | undefined>('display_name', 'id_number', 'bound_phone', 'ywtb_sub');
+    return this.db('users').where({ id }).first<UserIdentityRow | undefined>('display_name', 'id_number', 'phone', 'bound_phone', 'ywtb_sub');
+  }
+
+  /** The account of a 一网通办 subject. */
+  async idByPlatformSubject(sub: string): Promise<number | undefined> {
+    return (await this.db('users').where({ ywtb_sub: sub }).first<{ id: number } | undefined>('id'))?.id;
+  }
+
+  /** Stores the identity of a 一网通办 sign-in; `sub` links the account to the platform's subject the first time. */
+  async setPlatformIdentity(id: number, identity: PlatformIdentity, sub?: string): Promise<void> {
+    await this.db('users').where({ id }).update(sub === undefined ? identity : { ...identity, ywtb_sub: sub });
   }
 }
