@@ -22,7 +22,7 @@ import type { SmsGateway } from './integrations/sms/sms-gateway';
 import type { YwtbIdentity } from './integrations/ywtb/ywtb-identity';
 import { YwtbAccounts } from './auth/ywtb-accounts';
 import { ywtbRoutes } from './auth/ywtb.routes';
-import { ExamRepository } from './modules/exams/exam.repository';
+import { ExamService } from './modules/exams/exam.service';
 import { examRoutes } from './modules/exams/exam.routes';
 import { ExamSetupService } from './modules/exams/exam-setup.service';
 import { GuideRepository } from './modules/guide/guide.repository';
@@ -58,7 +58,7 @@ import { ProcessDeploymentService } from './modules/processes/process-deployment
 import { processRoutes } from './modules/processes/process.routes';
 import { ProcessDesignerService } from './modules/processes/process-designer.service';
 import { ProcessDesignerRepository } from './modules/processes/process-designer.repository';
-import { storedFormsModelChecker } from './modules/processes/model-check';
+import { storedFormsModelChecker } from './modules/task-forms/stored-forms-model-checker';
 import { DecisionDesignerService } from './modules/processes/decision-designer.service';
 import { decisionRoutes } from './modules/processes/decision.routes';
 import { ProcessMigrationService } from './modules/processes/process-migration.service';
@@ -139,7 +139,7 @@ export function createApp(deps: AppDeps): BpmApp {
   const { users, scope, registrations, payments, deliveries, caseTypes, integrityAlarm } = services;
   const registrationRepo = services.registrationRows;
   const auth = new AuthService(users, (username, rows) => integrityAlarm('integrity.access-control', 'user', username, { rows }));
-  const exams = new ExamRepository(db);
+  const exams = new ExamService(db);
   // One store for every limiter: each prunes only windows older than the longest registered one.
   const limitStore = new RateLimitStore(db, deps.config.sessionSecret);
   const guides = new GuideRepository(db);

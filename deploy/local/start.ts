@@ -8,7 +8,7 @@ import { createDb, type Db } from '../../api/src/db/knex';
 import { jdbcFromUrl, prepareDatabase } from '../../api/src/bootstrap';
 import { EngineClient } from '../../api/src/engine/engine-client';
 import { ModelRejectedError, ProcessDeploymentService } from '../../api/src/modules/processes/process-deployment.service';
-import { storedFormsModelChecker } from '../../api/src/modules/processes/model-check';
+import { storedFormsModelChecker } from '../../api/src/modules/task-forms/stored-forms-model-checker';
 import { composeServices } from '../../api/src/composition';
 import { startApiServer, type RunningApi } from '../../api/src/server';
 import { DEMO_PASSWORD, demoAccounts } from '../../api/src/auth/seed';

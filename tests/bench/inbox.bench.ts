@@ -13,7 +13,7 @@ import { PdfRenderer } from '../../api/src/documents/pdf-renderer';
 import { DocumentService } from '../../api/src/documents/document.service';
 import { publishedTemplateSource } from '../../api/src/modules/templates/published-template-source';
 import { ProcessDeploymentService } from '../../api/src/modules/processes/process-deployment.service';
-import { storedFormsModelChecker } from '../../api/src/modules/processes/model-check';
+import { storedFormsModelChecker } from '../../api/src/modules/task-forms/stored-forms-model-checker';
 import { RegistrationRepository } from '../../api/src/modules/registration/registration.repository';
 import { examRegistrationFlow } from '../../api/src/contracts/flows/exam-registration';
 import { InboxRepository } from '../../api/src/modules/tasks/inbox.repository';

@@ -7,7 +7,7 @@ import { createDb, type Db } from '../../api/src/db/knex';
 import { jdbcFromUrl, prepareDatabase } from '../../api/src/bootstrap';
 import { EngineClient } from '../../api/src/engine/engine-client';
 import { ProcessDeploymentService } from '../../api/src/modules/processes/process-deployment.service';
-import { storedFormsModelChecker } from '../../api/src/modules/processes/model-check';
+import { storedFormsModelChecker } from '../../api/src/modules/task-forms/stored-forms-model-checker';
 import { startEmbeddedPostgres, ensureDatabases, type RunningPostgres } from '../../deploy/local/postgres';
 import { startEngine, type RunningEngine } from '../../deploy/local/engine';
 import { startWorkers, type RunningWorkers } from '../../workers/src/worker-process';

@@ -1,5 +1,6 @@
 import type { Db } from '../db/knex';
 import type { CurrentUser, RoleCode } from '../contracts/auth';
+import { DataScopeRepository } from './data-scope.repository';
 
 /** Engine candidate group of the reviewers of one exam; the exam-registration model uses the same form. */
 export const reviewerGroup = (examCode: string): string => `exam-reviewer-${examCode}`;
@@ -16,11 +17,15 @@ export class DataScope {
   /** Reviewer exams read alongside a request's user (`preload`); each user object serves one request. */
   readonly #preloaded = new WeakMap<CurrentUser, Promise<Array<{ id: number; code: string }>>>();
 
-  constructor(private readonly db: Db) {}
+  private readonly repo: DataScopeRepository;
 
-  /** A promise (not a query builder, which would run again each time it is awaited). */
-  async reviewerExams(userId: number): Promise<Array<{ id: number; code: string }>> {
-    return this.db('exam_reviewers as er').join('exams as e', 'e.id', 'er.exam_id').where('er.user_id', userId).select('e.id', 'e.code');
+  constructor(db: Db) {
+    this.repo = new DataScopeRepository(db);
+  }
+
+  /** The exams a reviewer is assigned to. */
+  reviewerExams(userId: number): Promise<Array<{ id: number; code: string }>> {
+    return this.repo.reviewerExams(userId);
   }
 
   /** Gives a request's user the reviewer exams read for this request in parallel with the user (`SignedInUsers`). */
@@ -49,21 +54,8 @@ export class DataScope {
     const prefix = reviewerGroup('');
     const codes = groups.filter((g) => g.startsWith(prefix)).map((g) => g.slice(prefix.length));
     const roles = Object.entries(ROLE_ENGINE_GROUPS).flatMap(([r, g]) => (g && groups.includes(g) ? [r] : []));
-    const reviewers = codes.length
-      ? await this.db('exam_reviewers as er')
-          .join('exams as e', 'e.id', 'er.exam_id')
-          .join('users as u', 'u.id', 'er.user_id')
-          .whereIn('e.code', codes)
-          .andWhere({ 'u.enabled': true, 'u.kind': 'staff' })
-          .distinct('u.id', 'u.username', this.db.raw(`'exam-reviewer' as role`))
-      : [];
-    const holders = roles.length
-      ? await this.db('user_roles as ur')
-          .join('users as u', 'u.id', 'ur.user_id')
-          .whereIn('ur.role_code', roles)
-          .andWhere({ 'u.enabled': true, 'u.kind': 'staff' })
-          .distinct('u.id', 'u.username', 'ur.role_code as role')
-      : [];
+    const reviewers = codes.length ? await this.repo.reviewersOf(codes) : [];
+    const holders = roles.length ? await this.repo.holdersOf(roles) : [];
     return [...reviewers, ...holders].sort((a, b) => a.username.localeCompare(b.username) || a.role.localeCompare(b.role));
   }
 
@@ -84,7 +76,7 @@ export class DataScope {
     return (await this.#examsOf(user)).map((e) => e.id);
   }
 
-  async assignReviewer(examId: number, userId: number): Promise<void> {
-    await this.db('exam_reviewers').insert({ exam_id: examId, user_id: userId }).onConflict(['exam_id', 'user_id']).ignore();
+  assignReviewer(examId: number, userId: number): Promise<void> {
+    return this.repo.assignReviewer(examId, userId);
   }
 }

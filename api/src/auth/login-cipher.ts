@@ -2,6 +2,7 @@ import type { Db } from '../db/knex';
 import { loginSecret } from '../contracts/auth';
 import { DomainError } from '../http/errors';
 import type { Sm2Service } from '../security/sm2';
+import { LoginNonceRepository } from './login-nonce.repository';
 
 const TRANSPORT_KEY = 'transport';
 /** How far the browser's clock may be from ours, and how long a nonce is remembered. */
@@ -10,10 +11,14 @@ const unreadable = () => new DomainError(400, 'LOGIN_CIPHER', '登录信息无�
 
 /** Opens SM2-encrypted sign-in secrets; each ciphertext works once, within a few minutes. */
 export class LoginCipher {
+  private readonly nonces: LoginNonceRepository;
+
   constructor(
-    private readonly db: Db,
+    db: Db,
     private readonly sm2: Sm2Service,
-  ) {}
+  ) {
+    this.nonces = new LoginNonceRepository(db);
+  }
 
   async open(passwordCipher: string, now = Date.now()): Promise<string> {
     let plain: string;
@@ -30,13 +35,8 @@ export class LoginCipher {
     }
     const secret = loginSecret.safeParse(parsed);
     if (!secret.success || Math.abs(now - secret.data.timestamp) > WINDOW_MS) throw unreadable();
-    const inserted = await this.db('login_nonces')
-      .insert({ nonce: secret.data.nonce, expires_at: new Date(now + 2 * WINDOW_MS) })
-      .onConflict('nonce')
-      .ignore()
-      .returning('nonce');
-    if (inserted.length === 0) throw unreadable(); // replayed
-    if (Math.random() < 0.01) await this.db('login_nonces').where('expires_at', '<', new Date(now)).delete();
+    if (!(await this.nonces.remember(secret.data.nonce, new Date(now + 2 * WINDOW_MS)))) throw unreadable(); // replayed
+    if (Math.random() < 0.01) await this.nonces.pruneExpired(new Date(now));
     return secret.data.password;
   }
 }

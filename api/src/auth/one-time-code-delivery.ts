@@ -1,13 +1,12 @@
 import type { Logger } from 'pino';
-import type { Db } from '../db/knex';
 import type { DomainError } from '../http/errors';
 import type { SmsGateway } from '../integrations/sms/sms-gateway';
+import type { OneTimeCodeRepository } from './one-time-code.repository';
 
 export interface StoredCodeDelivery {
-  db: Db;
+  /** The table that holds the code. */
+  codes: OneTimeCodeRepository;
   sms: SmsGateway;
-  /** The table that holds the code (one row per code, keyed by `id`, with `expires_at`). */
-  table: 'login_challenges' | 'phone_bind_codes';
   id: string;
   phone: string;
   templateCode: string;
@@ -26,8 +25,8 @@ export async function deliverStoredCode(d: StoredCodeDelivery): Promise<void> {
     await d.sms.send({ phone: d.phone, templateCode: d.templateCode, params: { code: d.code } });
   } catch (err) {
     d.log?.error({ err, ...d.logContext }, 'one-time code could not be sent');
-    await d.db(d.table).where({ id: d.id }).delete();
+    await d.codes.withdraw(d.id);
     throw d.failure();
   }
-  if (Math.random() < 0.02) await d.db(d.table).where('expires_at', '<', d.db.raw("now() - interval '1 day'")).delete();
+  if (Math.random() < 0.02) await d.codes.pruneFinished();
 }

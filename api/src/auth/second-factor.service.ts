@@ -5,8 +5,10 @@ import type { MfaChallenge, MfaSettings, MfaSettingsRequest } from '../contracts
 import { DomainError } from '../http/errors';
 import type { SmsGateway } from '../integrations/sms/sms-gateway';
 import type { SecurityServices } from '../security/security-services';
-import { maskPhone } from '../modules/registration/id-number';
+import { maskPhone } from '../security/masking';
 import { deliverStoredCode } from './one-time-code-delivery';
+import { OneTimeCodeRepository } from './one-time-code.repository';
+import { UserRepository } from './user.repository';
 import { checkOneTimeCode, hashesEqual, newOneTimeCode, oneTimeCodeHash, oneTimeCodeRules, resendWaitSeconds } from './one-time-code';
 
 /** The rules of the SMS second factor (issue 3). */
@@ -26,26 +28,23 @@ const errors = {
   sendFailed: () => new DomainError(503, 'SMS_SEND_FAILED', '短信验证码发送失败，请稍后重新登录'),
 };
 
-interface ChallengeRow {
-  user_id: number;
-  code_hash: string;
-  attempts: number;
-  consumed_at: Date | null;
-  closed_reason: string | null;
-  expired: boolean;
-}
-
 /**
  * SMS second factor: after the password, a 6-digit code to the user's phone. The code exists in
  * clear only in the SMS; the database holds HMAC-SM3(index key, code + challenge id).
  */
 export class SecondFactorService {
+  private readonly users: UserRepository;
+  private readonly challenges: OneTimeCodeRepository;
+
   constructor(
     private readonly db: Db,
     private readonly security: SecurityServices,
     private readonly sms: SmsGateway | undefined,
     private readonly log?: Logger,
-  ) {}
+  ) {
+    this.users = new UserRepository(db, security);
+    this.challenges = new OneTimeCodeRepository(db, 'login_challenges');
+  }
 
   private codeHash(code: string, challengeId: string): string {
     return oneTimeCodeHash((value) => this.security.index('sms-code', value), code, challengeId);
@@ -56,7 +55,7 @@ export class SecondFactorService {
    * challenge whose code has been sent. Earlier open challenges of the user stop working.
    */
   async challengeFor(userId: number): Promise<MfaChallenge | null> {
-    const user = await this.db('users').where({ id: userId }).first<{ mfa_enabled: boolean; mfa_phone: string | null } | undefined>('mfa_enabled', 'mfa_phone');
+    const user = await this.users.mfaSettings(userId);
     if (!user?.mfa_enabled) return null;
     if (!this.sms || !user.mfa_phone) throw errors.smsUnavailable();
     const phone = this.security.cipher.decrypt(user.mfa_phone);
@@ -65,43 +64,30 @@ export class SecondFactorService {
     const rules = secondFactorRules;
     await this.db.transaction(async (trx) => {
       // One challenge at a time per user, also across API replicas.
-      await trx('users').where({ id: userId }).forUpdate().first('id');
-      const last = await trx('login_challenges')
-        .where({ user_id: userId })
-        .orderBy('created_at', 'desc')
-        .first<{ age: number } | undefined>(trx.raw('extract(epoch from now() - created_at)::float8 as age'));
-      const wait = resendWaitSeconds(last?.age, rules.resendSeconds);
+      await this.users.lockForUpdate(trx, userId);
+      const wait = resendWaitSeconds(await this.challenges.secondsSinceLast(trx, { user_id: userId }), rules.resendSeconds);
       if (wait > 0) throw errors.tooFrequent(wait);
-      await trx('login_challenges').where({ user_id: userId }).whereNull('consumed_at').update({ consumed_at: trx.fn.now(), closed_reason: 'superseded' });
-      await trx('login_challenges').insert({
-        id,
-        user_id: userId,
-        code_hash: this.codeHash(code, id),
-        attempts: 0,
-        expires_at: trx.raw('now() + make_interval(secs => ?)', [rules.codeTtlSeconds]),
-      });
+      await this.challenges.closeOpen(trx, userId, 'superseded');
+      await this.challenges.insert(trx, { id, user_id: userId, code_hash: this.codeHash(code, id) }, rules.codeTtlSeconds);
     });
-    await deliverStoredCode({ db: this.db, sms: this.sms, table: 'login_challenges', id, phone, templateCode: rules.templateCode, code, log: this.log, logContext: { userId, purpose: 'sign-in' }, failure: errors.sendFailed });
+    await deliverStoredCode({ codes: this.challenges, sms: this.sms, id, phone, templateCode: rules.templateCode, code, log: this.log, logContext: { userId, purpose: 'sign-in' }, failure: errors.sendFailed });
     return { mfaRequired: true, challengeId: id, phoneMasked: maskPhone(phone), expiresInSeconds: rules.codeTtlSeconds, resendAfterSeconds: rules.resendSeconds };
   }
 
   /** Checks a code; returns the user it signs in. Every wrong try counts, even when refused. */
   async verify(challengeId: string, code: string): Promise<number> {
     const outcome = await this.db.transaction(async (trx): Promise<{ userId: number } | { error: DomainError }> => {
-      const row = await trx('login_challenges')
-        .where({ id: challengeId })
-        .forUpdate()
-        .first<ChallengeRow | undefined>('user_id', 'code_hash', 'attempts', 'consumed_at', 'closed_reason', trx.raw('expires_at <= now() as expired'));
+      const row = await this.challenges.lockedById(trx, challengeId);
       if (!row) return { error: errors.unknown() };
       if (row.consumed_at) return { error: row.closed_reason === 'verified' ? errors.used() : row.closed_reason === 'superseded' ? errors.superseded() : errors.unknown() };
       const check = checkOneTimeCode(row, hashesEqual(this.codeHash(code, challengeId), row.code_hash), secondFactorRules.maxAttempts);
       if (check.outcome !== 'ok' && 'attempts' in check && check.attempts !== undefined) {
-        await trx('login_challenges').where({ id: challengeId }).update({ attempts: check.attempts });
+        await this.challenges.setAttempts(trx, challengeId, check.attempts);
       }
       if (check.outcome === 'locked') return { error: errors.dead() };
       if (check.outcome === 'expired') return { error: errors.expired() };
       if (check.outcome === 'wrong') return { error: errors.wrong(check.left) };
-      await trx('login_challenges').where({ id: challengeId }).update({ consumed_at: trx.fn.now(), closed_reason: 'verified' });
+      await this.challenges.close(trx, challengeId, 'verified');
       return { userId: row.user_id };
     });
     if ('error' in outcome) throw outcome.error;
@@ -109,18 +95,18 @@ export class SecondFactorService {
   }
 
   async settings(userId: number): Promise<MfaSettings> {
-    const user = await this.db('users').where({ id: userId }).first<{ mfa_enabled: boolean; mfa_phone: string | null } | undefined>('mfa_enabled', 'mfa_phone');
+    const user = await this.users.mfaSettings(userId);
     return { enabled: user?.mfa_enabled ?? false, phoneMasked: user?.mfa_phone ? maskPhone(this.security.cipher.decrypt(user.mfa_phone)) : null };
   }
 
   /** Turns the second factor on with a phone (stored SM4-encrypted) or off (phone forgotten, open codes closed). */
   async configure(userId: number, request: MfaSettingsRequest): Promise<MfaSettings> {
     if (request.enabled && request.phone) {
-      await this.db('users').where({ id: userId }).update({ mfa_enabled: true, mfa_phone: this.security.cipher.encrypt(request.phone) });
+      await this.users.enableMfa(userId, this.security.cipher.encrypt(request.phone));
     } else {
       await this.db.transaction(async (trx) => {
-        await trx('users').where({ id: userId }).update({ mfa_enabled: false, mfa_phone: null });
-        await trx('login_challenges').where({ user_id: userId }).whereNull('consumed_at').update({ consumed_at: trx.fn.now(), closed_reason: 'disabled' });
+        await this.users.disableMfa(trx, userId);
+        await this.challenges.closeOpen(trx, userId, 'disabled');
       });
     }
     return this.settings(userId);

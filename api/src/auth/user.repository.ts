@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import type { Db } from '../db/knex';
 import type { PermissionCode, RoleCode } from '../contracts/auth';
 import type { SecurityServices } from '../security/security-services';
@@ -16,6 +17,29 @@ export interface UserRow {
   /** SM4 ciphertext of the phone that receives sign-in codes. */
   mfa_phone: string | null;
   mfa_enabled: boolean;
+}
+
+export interface BoundPhoneRow {
+  bound_phone: string | null;
+  bound_phone_idx: string | null;
+  phone_bound_at: Date | null;
+}
+
+/** The identity 一网通办 vouched for (ID number and phone as SM4 ciphertext) and the phone bound by SMS. */
+export interface UserIdentityRow {
+  display_name: string;
+  id_number: string | null;
+  phone: string | null;
+  bound_phone: string | null;
+  ywtb_sub: string | null;
+}
+
+/** What a 一网通办 sign-in writes: the name, the ID number (SM4 ciphertext and blind index), the phone (SM4 ciphertext). */
+export interface PlatformIdentity {
+  display_name: string;
+  id_number: string;
+  id_number_idx: string;
+  phone: string | null;
 }
 
 /** Users and their roles; role assignments are access-control data and carry SM3-HMAC seals. */
@@ -91,5 +115,47 @@ export class UserRepository {
       }
       return id;
     });
+  }
+
+  /** Locks the user's row until the transaction ends: one SMS code at a time per user, also across API replicas. */
+  async lockForUpdate(trx: Knex.Transaction, id: number): Promise<void> {
+    await trx('users').where({ id }).forUpdate().first('id');
+  }
+
+  /** The SMS second factor: on or off, and the phone (SM4 ciphertext) that receives the codes. */
+  mfaSettings(id: number): Promise<Pick<UserRow, 'mfa_enabled' | 'mfa_phone'> | undefined> {
+    return this.db('users').where({ id }).first<Pick<UserRow, 'mfa_enabled' | 'mfa_phone'> | undefined>('mfa_enabled', 'mfa_phone');
+  }
+
+  async enableMfa(id: number, phoneCiphertext: string): Promise<void> {
+    await this.db('users').where({ id }).update({ mfa_enabled: true, mfa_phone: phoneCiphertext });
+  }
+
+  async disableMfa(trx: Knex.Transaction, id: number): Promise<void> {
+    await trx('users').where({ id }).update({ mfa_enabled: false, mfa_phone: null });
+  }
+
+  /** The phone a candidate verified by SMS (M08): SM4 ciphertext, blind index, when. */
+  boundPhone(id: number): Promise<BoundPhoneRow | undefined> {
+    return this.db('users').where({ id }).first<BoundPhoneRow | undefined>('bound_phone', 'bound_phone_idx', 'phone_bound_at');
+  }
+
+  async bindPhone(trx: Knex.Transaction, id: number, phoneCiphertext: string, phoneIndex: string): Promise<void> {
+    await trx('users').where({ id }).update({ bound_phone: phoneCiphertext, bound_phone_idx: phoneIndex, phone_bound_at: trx.fn.now() });
+  }
+
+  /** What 一网通办 confirmed at sign-on and the bound phone (the registration form's prefill). */
+  identity(id: number): Promise<UserIdentityRow | undefined> {
+    return this.db('users').where({ id }).first<UserIdentityRow | undefined>('display_name', 'id_number', 'phone', 'bound_phone', 'ywtb_sub');
+  }
+
+  /** The account of a 一网通办 subject. */
+  async idByPlatformSubject(sub: string): Promise<number | undefined> {
+    return (await this.db('users').where({ ywtb_sub: sub }).first<{ id: number } | undefined>('id'))?.id;
+  }
+
+  /** Stores the identity of a 一网通办 sign-in; `sub` links the account to the platform's subject the first time. */
+  async setPlatformIdentity(id: number, identity: PlatformIdentity, sub?: string): Promise<void> {
+    await this.db('users').where({ id }).update(sub === undefined ? identity : { ...identity, ywtb_sub: sub });
   }
 }

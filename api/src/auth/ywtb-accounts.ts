@@ -18,7 +18,7 @@ export class YwtbAccounts {
   private readonly users: UserRepository;
 
   constructor(
-    private readonly db: Db,
+    db: Db,
     private readonly security: SecurityServices,
   ) {
     this.users = new UserRepository(db, security);
@@ -31,19 +31,19 @@ export class YwtbAccounts {
       id_number_idx: this.security.index('id-number', profile.idNumber),
       phone: profile.phone === null ? null : this.security.cipher.encrypt(profile.phone),
     };
-    const existing = await this.db('users').where({ ywtb_sub: profile.sub }).first<{ id: number } | undefined>('id');
-    if (existing) {
-      await this.db('users').where({ id: existing.id }).update(identity);
-      return { userId: existing.id, created: false };
+    const existing = await this.users.idByPlatformSubject(profile.sub);
+    if (existing !== undefined) {
+      await this.users.setPlatformIdentity(existing, identity);
+      return { userId: existing, created: false };
     }
     const userId = await this.users.upsertUser({ username: ywtbUsername(profile.sub), displayName: profile.name, kind: 'candidate', passwordHash: null, bureau: null }, ['candidate']);
-    await this.db('users').where({ id: userId }).update({ ...identity, ywtb_sub: profile.sub });
+    await this.users.setPlatformIdentity(userId, identity, profile.sub);
     return { userId, created: true };
   }
 
   /** The identity held for an account (decrypted), or undefined when it has none from 一网通办. */
   async identity(userId: number): Promise<{ name: string; idNumber: string; phone: string | null } | undefined> {
-    const row = await this.db('users').where({ id: userId }).first<{ display_name: string; id_number: string | null; phone: string | null } | undefined>('display_name', 'id_number', 'phone');
+    const row = await this.users.identity(userId);
     if (!row?.id_number) return undefined;
     return { name: row.display_name, idNumber: this.security.cipher.decrypt(row.id_number), phone: row.phone ? this.security.cipher.decrypt(row.phone) : null };
   }

@@ -1,7 +1,8 @@
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import type { Db } from '../db/knex';
-import { maskIdNumber, maskPhone } from '../modules/registration/id-number';
+import { escapeLike } from '../db/escape-like';
+import { maskIdNumber, maskPhone } from './masking';
 import {
   ChainVerifier,
   chainHash,
@@ -226,9 +227,6 @@ function toRecord(row: AuditLogRow): AuditRecord {
     hash: row.hash,
   };
 }
-
-/** Escapes the LIKE wildcards (and the escape character) of user input. */
-export const escapeLike = (text: string): string => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 // Mainland ID numbers and mobile numbers that are not part of a longer run of letters or digits.
 const ID_NUMBER = /(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])/g;

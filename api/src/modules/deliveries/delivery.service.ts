@@ -18,7 +18,7 @@ import { EngineError, type EngineClient } from '../../engine/engine-client';
 import { CourierRefusedError, type CourierNotification, type TrackingEventCode } from '../../integrations/courier/courier-platform';
 import type { CourierDeps } from '../../integrations/courier/courier-setup';
 import type { SecurityServices } from '../../security/security-services';
-import { maskPhone } from '../registration/id-number';
+import { maskPhone } from '../../security/masking';
 import { DeliveryRepository, type DeliveryEventRow, type DeliveryRow } from './delivery.repository';
 import { courierDeliveryFlow } from '../../contracts/flows/courier-delivery';
 import { startVariablesOf } from '../../contracts/flows/flow';

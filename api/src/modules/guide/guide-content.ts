@@ -3,7 +3,7 @@ import { educationLabels, educationLevels, levelLabels } from '../../contracts/r
 import type { ExamGuideContent } from '../../contracts/guide';
 import { photoSettings } from '../photos/photo-processing';
 import { minimumYears } from '../registration/eligibility';
-import type { ExamRow } from '../exams/exam.repository';
+import type { ExamRow } from '../exams/exam.service';
 
 /**
  * What the guide states that an admin may vary (DOMAIN.md: fees per subject, organiser, payment

@@ -2,10 +2,11 @@ import type { CurrentUser } from '../../contracts/auth';
 import type { ExamGuideContent, ExamGuideView, GuideConfirmation } from '../../contracts/guide';
 import type { DocumentService } from '../../documents/document.service';
 import { conflict, notFound } from '../../http/errors';
-import type { ExamRepository, ExamRow } from '../exams/exam.repository';
+import type { ExamRow, ExamService } from '../exams/exam.service';
 import { buildGuideContent, guideSettings, guideVersion, type GuideSettings } from './guide-content';
-import { loadExamStructure, type ExamStructure } from '../exams/exam-structure';
-import type { GuideConfirmationRow, GuideRepository } from './guide.repository';
+import type { ExamStructure } from '../exams/exam-structure';
+import type { Db } from '../../db/knex';
+import { GuideRepository, type GuideConfirmationRow } from './guide.repository';
 
 const messages = {
   notFound: '考试不存在或尚未发布',
@@ -32,7 +33,7 @@ function withExamFees(settings: Readonly<GuideSettings>, structure: ExamStructur
 /** 考试报考指南 (M02) and its reading confirmation (M10). */
 export class GuideService {
   constructor(
-    private readonly exams: ExamRepository,
+    private readonly exams: Pick<ExamService, 'findById' | 'majorsOf' | 'structure'>,
     private readonly guides: GuideRepository,
     private readonly documents: DocumentService,
     private readonly settings: Readonly<GuideSettings> = guideSettings,
@@ -43,8 +44,13 @@ export class GuideService {
     const exam = await this.exams.findById(examId);
     if (!exam || exam.status !== 'published') throw notFound(messages.notFound);
     const majors = ((await this.exams.majorsOf([exam.id])).get(exam.id) ?? []).map((m) => m.name);
-    const content = buildGuideContent(exam, majors, withExamFees(this.settings, await loadExamStructure(this.exams.db, exam.id)));
+    const content = buildGuideContent(exam, majors, withExamFees(this.settings, await this.exams.structure(exam.id)));
     return { exam, content, version: guideVersion(content) };
+  }
+
+  /** M10: whether the user confirmed having read the exam's guide (registration requires it). */
+  hasConfirmed(userId: number, examId: number): Promise<boolean> {
+    return this.guides.hasConfirmed(userId, examId);
   }
 
   async view(user: CurrentUser, examId: number): Promise<ExamGuideView> {
@@ -66,3 +72,6 @@ export class GuideService {
     return toConfirmation(await this.guides.confirm(user.id, examId, version, now));
   }
 }
+
+/** The guide confirmations of this database (M10), for modules that require one (registration). */
+export const guideConfirmations = (db: Db): Pick<GuideService, 'hasConfirmed'> => new GuideRepository(db);

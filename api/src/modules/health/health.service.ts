@@ -1,5 +1,6 @@
 import type { Db } from '../../db/knex';
 import type { EngineClient } from '../../engine/engine-client';
+import { HealthRepository } from './health.repository';
 
 export type ComponentStatus = { status: 'up' } | { status: 'down'; reason: string };
 export interface HealthReport {
@@ -11,10 +12,14 @@ export interface HealthReport {
 export const WORKER_HEARTBEAT_STALE_SECONDS = 30;
 
 export class HealthService {
+  private readonly repo: HealthRepository;
+
   constructor(
-    private readonly db: Db,
+    db: Db,
     private readonly engine: EngineClient,
-  ) {}
+  ) {
+    this.repo = new HealthRepository(db);
+  }
 
   async check(): Promise<HealthReport> {
     const [database, engine, workers] = await Promise.all([this.database(), this.engineStatus(), this.workers()]);
@@ -24,7 +29,7 @@ export class HealthService {
 
   private async database(): Promise<ComponentStatus> {
     try {
-      await this.db.raw('select 1');
+      await this.repo.ping();
       return { status: 'up' };
     } catch (err) {
       return { status: 'down', reason: err instanceof Error ? err.message : String(err) };
@@ -42,11 +47,7 @@ export class HealthService {
 
   private async workers(): Promise<ComponentStatus & { count?: number }> {
     try {
-      const { rows } = await this.db.raw<{ rows: Array<{ count: string }> }>(
-        `select count(*) from worker_heartbeats where last_seen > now() - make_interval(secs => ?)`,
-        [WORKER_HEARTBEAT_STALE_SECONDS],
-      );
-      const count = Number(rows[0]?.count ?? 0);
+      const count = await this.repo.liveWorkers(WORKER_HEARTBEAT_STALE_SECONDS);
       return count > 0 ? { status: 'up', count } : { status: 'down', reason: 'no worker heartbeat in the last 30 s', count };
     } catch (err) {
       return { status: 'down', reason: err instanceof Error ? err.message : String(err) };

@@ -3,8 +3,8 @@ import type { Db } from '../../db/knex';
 import type { SecurityServices } from '../../security/security-services';
 import { SmsGateway } from '../../integrations/sms/sms-gateway';
 import { SuishenbanPush } from '../../integrations/suishenban/suishenban-push';
-import { ExamRepository } from '../exams/exam.repository';
-import { RegistrationRepository } from '../registration/registration.repository';
+import { ExamService } from '../exams/exam.service';
+import { registrationRecords } from '../registration/registration-records.service';
 import { NotifyService, type NotifyChannels } from './notify.service';
 import { RegistrationRecipients } from './recipients';
 
@@ -23,5 +23,5 @@ export function notifyChannelsFromConfig(config: Pick<AppConfig, 'suishenban' | 
 
 /** The notify service with every case type it can reach (registrations so far). */
 export function createNotifyService(db: Db, security: SecurityServices, channels: NotifyChannels): NotifyService {
-  return new NotifyService(db, security, [new RegistrationRecipients(new RegistrationRepository(db, security), new ExamRepository(db))], channels);
+  return new NotifyService(db, security, [new RegistrationRecipients(registrationRecords(db, security), new ExamService(db))], channels);
 }

@@ -1,8 +1,8 @@
 import { returnableItemLabels } from '../../contracts/registration';
 import { examRegistrationFlow } from '../../contracts/flows/exam-registration';
 import { formatBeijingTime, formatYuan } from '../../integrations/wire-formats';
-import type { ExamRepository } from '../exams/exam.repository';
-import type { RegistrationRepository } from '../registration/registration.repository';
+import type { ExamService } from '../exams/exam.service';
+import type { RegistrationRecords } from '../registration/registration-records.service';
 
 /** Who a case's message goes to, where it links, and the values its placeholders may use. */
 export interface Recipient {
@@ -27,8 +27,8 @@ export class RegistrationRecipients implements RecipientResolver {
   readonly caseType = examRegistrationFlow.processKey;
 
   constructor(
-    private readonly registrations: RegistrationRepository,
-    private readonly exams: ExamRepository,
+    private readonly registrations: Pick<RegistrationRecords, 'findByNo'>,
+    private readonly exams: Pick<ExamService, 'findById'>,
   ) {}
 
   async resolve(registrationNo: string): Promise<Recipient | null> {

@@ -9,7 +9,7 @@ import { sandboxOrder, sandboxPay, sandboxSettings } from '../../integrations/pa
 import { beijingDate } from '../../integrations/wire-formats';
 import { testPaymentDeps } from '../../../../tests/support/payment-env';
 import { createTestContext, demoExamId, eventually, newCandidate, signIn, uniqueIdNumber, validApplication, type TestContext } from '../../../../tests/support/test-env';
-import { maskName } from '../registration/id-number';
+import { maskName } from '../../security/masking';
 import { PAYMENT_ORDER_HEADER } from './payment-orders-workbook';
 
 let ctx: TestContext;

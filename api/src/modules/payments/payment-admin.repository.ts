@@ -1,8 +1,8 @@
 import type { Knex } from 'knex';
 import type { Db } from '../../db/knex';
 import type { PaymentOrderSortField, PaymentOrderStatus, RefundKind, RefundStatus } from '../../contracts/payment-admin';
-import { escapeLike } from '../../security/audit-log';
-import type { RegistrationDetailRow } from '../registration/registration.repository';
+import { escapeLike } from '../../db/escape-like';
+import type { RegistrationDetailRow } from '../registration/registration-records.service';
 import type { LocalOrder, LocalRefund, Mismatch } from './reconciliation';
 
 /**

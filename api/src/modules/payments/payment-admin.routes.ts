@@ -20,7 +20,7 @@ import {
 import type { ApiRoutes } from '../../http/route';
 import { validationError } from '../../http/errors';
 import { PAYMENT_MERCHANT_NO } from '../../integrations/payment/payment-wire';
-import { XLSX_TYPE } from '../registration-admin/statistics-workbook';
+import { sendWorkbook, XLSX_TYPE } from '../../http/downloads';
 import type { PaymentAdminService } from './payment-admin.service';
 import { STATEMENT_MAX_BYTES, type PaymentReconciliationService } from './payment-reconciliation.service';
 
@@ -85,12 +85,7 @@ export function paymentAdminRoutes(api: ApiRoutes, orders: PaymentAdminService, 
     },
     async ({ query, res }) => {
       const { file, fileName } = await orders.exportWorkbook(query);
-      res
-        .status(200)
-        .type(XLSX_TYPE)
-        .set('content-disposition', `attachment; filename="payment-orders.xlsx"; filename*=UTF-8''${encodeURIComponent(fileName)}`)
-        .set('cache-control', 'private, no-store')
-        .send(file);
+      sendWorkbook(res, file, { asciiName: 'payment-orders.xlsx', fileName });
     },
   );
   api.define(

@@ -17,12 +17,13 @@ import { registrationStatusLabels } from '../../contracts/registration';
 import { conflict, DomainError, forbidden, notFound, validationError } from '../../http/errors';
 import { PaymentPlatformError, PaymentRefusedError } from '../../integrations/payment/payment-platform';
 import type { SecurityServices } from '../../security/security-services';
-import { maskIdNumber, maskName, maskPhone } from '../registration/id-number';
-import type { RegistrationRepository } from '../registration/registration.repository';
+import { maskIdNumber, maskName, maskPhone } from '../../security/masking';
+import type { RegistrationRecords } from '../registration/registration-records.service';
 import type { OrderWithRegistration, PaymentAdminRepository, PaymentOrderFilter, RefundWithRegistration } from './payment-admin.repository';
 import { paymentOrdersFileName, paymentOrdersWorkbook } from './payment-orders-workbook';
 import { formatYuan } from '../../integrations/wire-formats';
-import type { PaymentOrderRow as StoredOrder, PaymentService } from './payment.service';
+import type { PaymentService } from './payment.service';
+import { PaymentRepository } from './payment.repository';
 
 /** More rows than this are not exported in one file: the admin narrows the query instead. */
 export const EXPORT_MAX_ROWS = 10_000;
@@ -53,13 +54,17 @@ const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
  * is not narrowed by the registration data scope; personal data leave here masked.
  */
 export class PaymentAdminService {
+  private readonly orders: PaymentRepository;
+
   constructor(
     private readonly db: Db,
     private readonly repo: PaymentAdminRepository,
-    private readonly registrations: RegistrationRepository,
+    private readonly registrations: RegistrationRecords,
     private readonly payments: PaymentService,
     private readonly security: Pick<SecurityServices, 'index'>,
-  ) {}
+  ) {
+    this.orders = new PaymentRepository(db);
+  }
 
   private filterOf(query: PaymentOrderQuery): PaymentOrderFilter {
     return {
@@ -150,14 +155,12 @@ export class PaymentAdminService {
   async requestRefund(user: CurrentUser, orderNo: string, reason: string): Promise<RefundView> {
     const id = await this.db.transaction(async (trx) => {
       // Under the order's row lock: a concurrent credit or second request waits for this one.
-      const order = await trx<StoredOrder>('payment_orders').where({ merchant_order_no: orderNo }).forUpdate().first();
+      const order = await this.orders.lockByMerchantOrderNo(trx, orderNo);
       if (!order) throw notFound(messages.orderNotFound);
       if (order.status !== 'paid') throw conflict('ORDER_NOT_PAID', messages.notPaid, 'orderNo');
-      const open = await trx('payment_refunds').where({ payment_order_id: order.id }).whereIn('status', ['requested', 'approved', 'refunded']).first('id');
-      if (open) throw conflict('REFUND_EXISTS', messages.refundOpen, 'orderNo');
+      if (await this.orders.hasOpenRefund(trx, order.id)) throw conflict('REFUND_EXISTS', messages.refundOpen, 'orderNo');
       await this.payments.requestRefund(trx, order, 'administrative', reason, user.username);
-      const made = await trx('payment_refunds').where({ payment_order_id: order.id, status: 'requested' }).first<{ id: number }>('id');
-      return made.id;
+      return this.orders.requestedRefundId(trx, order.id);
     });
     return this.refund(id);
   }
@@ -180,15 +183,16 @@ export class PaymentAdminService {
    */
   private async decide(user: CurrentUser, id: number, decision: 'approved' | 'rejected', comment: string | null): Promise<number> {
     return this.db.transaction(async (trx) => {
-      const found = await trx('payment_refunds').where({ id }).first<{ payment_order_id: number } | undefined>('payment_order_id');
+      const found = await this.orders.refundState(trx, id);
       if (!found) throw notFound(messages.refundNotFound);
       // The order first, as everywhere else that changes payments, then the refund.
-      const order = await trx<StoredOrder>('payment_orders').where({ id: found.payment_order_id }).forUpdate().first();
-      const refund = await trx('payment_refunds').where({ id }).forUpdate().first<{ kind: string; status: keyof typeof refundStatusLabels; requested_by: string }>();
+      const order = await this.orders.lockById(trx, found.payment_order_id);
+      const refund = await this.orders.lockRefund(trx, id);
+      if (!refund) throw notFound(messages.refundNotFound);
       if (refund.kind !== 'administrative' || refund.status !== 'requested') throw conflict('REFUND_DECIDED', messages.alreadyDecided(refundStatusLabels[refund.status]));
       if (refund.requested_by === user.username) throw forbidden(messages.ownRequest);
       if (decision === 'approved' && order?.status !== 'paid') throw conflict('ORDER_NOT_PAID', messages.orderChanged);
-      await trx('payment_refunds').where({ id }).update({ status: decision, decided_by: user.username, decision_comment: comment, updated_at: trx.fn.now() });
+      await this.orders.decideRefund(trx, id, decision, user.username, comment);
       return found.payment_order_id;
     });
   }
@@ -207,7 +211,7 @@ export class PaymentAdminService {
 
   /** 重新发起退款: an approved refund the platform could not make at the time. */
   async retryRefund(id: number): Promise<RefundView> {
-    const refund = await this.db('payment_refunds').where({ id }).first<{ payment_order_id: number; status: string } | undefined>('payment_order_id', 'status');
+    const refund = await this.orders.refundState(this.db, id);
     if (!refund) throw notFound(messages.refundNotFound);
     if (refund.status !== 'approved') throw conflict('REFUND_NOT_APPROVED', messages.notApproved);
     await this.carryOut(refund.payment_order_id);

@@ -13,27 +13,13 @@ import {
 import { paymentErrorCodes } from '../../integrations/payment/payment-wire';
 import { formatBeijingTime, formatYuan as yuan } from '../../integrations/wire-formats';
 import type { EReceiptPlatform } from '../../integrations/ereceipt/ereceipt-platform';
-import { RegistrationRepository, type RegistrationDetailRow } from '../registration/registration.repository';
+import { registrationRecords, type RegistrationDetailRow, type RegistrationRecords } from '../registration/registration-records.service';
 import { loadExamStructure } from '../exams/exam-structure';
 import { examRegistrationFlow } from '../../contracts/flows/exam-registration';
+import { PaymentRepository, type PaymentOrderRow } from './payment.repository';
 
 /** How long one order stays payable at the platform (it accepts at most 30 days). */
 const ORDER_VALIDITY_MS = 24 * 3600 * 1000;
-
-export interface PaymentOrderRow {
-  id: number;
-  registration_id: number;
-  merchant_order_no: string;
-  amount_fen: number;
-  subject: string;
-  status: 'creating' | 'waiting' | 'paid' | 'closed' | 'refunded';
-  trade_no: string | null;
-  pay_url: string | null;
-  expires_at: Date;
-  paid_at: Date | null;
-  closed_at: Date | null;
-  created_at: Date;
-}
 
 export interface PaymentServiceOptions {
   /** Where the platform POSTs its signed callback (our `/api/payments/callback`). */
@@ -48,7 +34,8 @@ export interface PaymentServiceOptions {
  * browser return, the worker's query) the payment is reported; refunded when it came too late.
  */
 export class PaymentService {
-  private readonly registrations: RegistrationRepository;
+  private readonly registrations: RegistrationRecords;
+  private readonly orders: PaymentRepository;
 
   constructor(
     private readonly db: Db,
@@ -58,23 +45,14 @@ export class PaymentService {
     private readonly receipts: EReceiptPlatform | null,
     private readonly options: PaymentServiceOptions,
   ) {
-    this.registrations = new RegistrationRepository(db, security);
+    this.registrations = registrationRecords(db, security);
+    this.orders = new PaymentRepository(db);
   }
 
   private async registration(registrationNo: string): Promise<RegistrationDetailRow> {
     const row = await this.registrations.findByNo(registrationNo);
     if (!row) throw new Error(`registration ${registrationNo} not found`);
     return row;
-  }
-
-  /** The order that is paid, or else the one that may still be paid. */
-  private liveOrder(q: Db | Knex.Transaction, registrationId: number): Promise<PaymentOrderRow | undefined> {
-    return q<PaymentOrderRow>('payment_orders')
-      .where({ registration_id: registrationId })
-      .whereIn('status', ['creating', 'waiting', 'paid'])
-      .orderByRaw(`case status when 'paid' then 0 else 1 end`)
-      .orderBy('id', 'desc')
-      .first();
   }
 
   /**
@@ -87,35 +65,28 @@ export class PaymentService {
     const structure = await loadExamStructure(this.db, r.exam_id);
     if (!structure) throw new Error(`exam ${r.exam_id} not found`);
     const deadline = new Date(structure.exam.paymentDeadline);
-    let order = await this.liveOrder(this.db, r.id);
+    let order = await this.orders.liveOrder(this.db, r.id);
     // The candidate withdrew and changed the level since, or the order's own validity ran out: a new one.
     if (order && order.status === 'waiting' && (order.amount_fen !== r.fee_total_fen || order.expires_at <= new Date())) {
       await this.platform.closeOrder(order.merchant_order_no).catch((err: unknown) => {
         if (!(err instanceof PaymentRefusedError && err.code === paymentErrorCodes.orderClosed)) throw err;
       });
-      await this.db('payment_orders').where({ id: order.id, status: 'waiting' }).update({ status: 'closed', closed_at: this.db.fn.now(), updated_at: this.db.fn.now() });
+      await this.orders.close(order.id, ['waiting']);
       order = undefined;
     }
     if (!order) {
-      const attempts = Number((await this.db('payment_orders').where({ registration_id: r.id }).count<Array<{ count: string }>>('* as count'))[0]!.count);
+      const attempts = await this.orders.countOrders(r.id);
       const merchantOrderNo = `JF${registrationNo}${String(attempts + 1).padStart(2, '0')}`;
-      try {
-        [order] = await this.db<PaymentOrderRow>('payment_orders')
-          .insert({
-            registration_id: r.id,
-            merchant_order_no: merchantOrderNo,
-            amount_fen: r.fee_total_fen ?? 0,
-            subject: `${r.exam_name}报名费`.slice(0, 128),
-            status: 'creating',
-            // The platform keeps an order payable for a limited time; a later payment gets a new order.
-            expires_at: new Date(Math.min(deadline.getTime(), Date.now() + ORDER_VALIDITY_MS)),
-          })
-          .returning('*');
-      } catch (err) {
-        // A concurrent delivery of the same task stored it first.
-        if (!(typeof err === 'object' && err !== null && 'code' in err && err.code === '23505')) throw err;
-        order = await this.liveOrder(this.db, r.id);
-      }
+      order = await this.orders.insertOrder({
+        registration_id: r.id,
+        merchant_order_no: merchantOrderNo,
+        amount_fen: r.fee_total_fen ?? 0,
+        subject: `${r.exam_name}报名费`.slice(0, 128),
+        // The platform keeps an order payable for a limited time; a later payment gets a new order.
+        expires_at: new Date(Math.min(deadline.getTime(), Date.now() + ORDER_VALIDITY_MS)),
+      });
+      // A concurrent delivery of the same task stored it first.
+      order ??= await this.orders.liveOrder(this.db, r.id);
     }
     if (!order) throw new Error(`no payment order for ${registrationNo}`);
     if (order.status === 'creating') {
@@ -127,9 +98,7 @@ export class PaymentService {
         returnUrl: `${this.options.publicBaseUrl}/portal/registrations/${encodeURIComponent(registrationNo)}?paid=1`,
         expiresAt: order.expires_at,
       });
-      await this.db('payment_orders')
-        .where({ id: order.id, status: 'creating' })
-        .update({ status: 'waiting', trade_no: placed.tradeNo, pay_url: placed.payUrl, updated_at: this.db.fn.now() });
+      await this.orders.markWaiting(order.id, placed.tradeNo, placed.payUrl);
       await this.registrations.addEvent(this.db, r.id, {
         kind: 'payment-due',
         title: '缴费订单已生成',
@@ -139,20 +108,17 @@ export class PaymentService {
       });
       if (placed.status === 'paid') await this.credit(order.merchant_order_no, { tradeNo: placed.tradeNo, amountFen: placed.amountFen, paidAt: placed.paidAt ?? new Date() }, 'query');
     }
-    const now = await this.db<PaymentOrderRow>('payment_orders').where({ id: order.id }).first();
+    const now = await this.orders.findById(order.id);
     return { merchantOrderNo: order.merchant_order_no, alreadyPaid: now?.status === 'paid', paymentDeadline: deadline.toISOString() };
   }
 
   /** A verified callback: recorded once per notification id, then credited (idempotently). */
   async acceptCallback(notification: PaymentNotification): Promise<void> {
-    const order = await this.db<PaymentOrderRow>('payment_orders').where({ merchant_order_no: notification.merchantOrderNo }).first();
+    const order = await this.orders.findByMerchantOrderNo(notification.merchantOrderNo);
     // An unknown order is not acknowledged: the platform retries, and it may be ours once our commit lands.
     if (!order) throw new DomainError(404, 'ORDER_UNKNOWN', '订单不存在');
     assertNotificationMatches(notification, { merchantOrderNo: order.merchant_order_no, amountFen: order.amount_fen, tradeNo: order.trade_no });
-    await this.db('payment_notifications')
-      .insert({ notify_id: notification.notifyId, merchant_order_no: notification.merchantOrderNo, trade_no: notification.tradeNo, amount_fen: notification.amountFen, paid_at: notification.paidAt })
-      .onConflict('notify_id')
-      .ignore();
+    await this.orders.recordNotification(notification);
     await this.credit(order.merchant_order_no, notification, 'callback');
   }
 
@@ -163,13 +129,13 @@ export class PaymentService {
    */
   async credit(merchantOrderNo: string, paid: { tradeNo: string; amountFen: number; paidAt: Date }, via: 'callback' | 'query' | 'return'): Promise<'credited' | 'already' | 'refunding'> {
     const outcome = await this.db.transaction(async (trx) => {
-      const order = await trx<PaymentOrderRow>('payment_orders').where({ merchant_order_no: merchantOrderNo }).forUpdate().first();
+      const order = await this.orders.lockByMerchantOrderNo(trx, merchantOrderNo);
       if (!order) throw new Error(`order ${merchantOrderNo} not found`);
       if (order.amount_fen !== paid.amountFen) throw new Error(`order ${merchantOrderNo}: paid ${paid.amountFen} fen, expected ${order.amount_fen}`);
       if (order.status === 'paid' || order.status === 'refunded') return { result: 'already' as const, order };
-      await trx('payment_orders').where({ id: order.id }).update({ status: 'paid', trade_no: paid.tradeNo, paid_at: paid.paidAt, updated_at: trx.fn.now() });
-      const reg = await trx('registrations').where({ id: order.registration_id }).first<{ registration_no: string }>('registration_no');
-      const moved = await this.registrations.transition(trx, reg.registration_no, ['approved'], { status: 'paid' });
+      await this.orders.markPaid(trx, order.id, paid);
+      const registrationNo = await this.orders.registrationNoOf(trx, order.registration_id);
+      const moved = await this.registrations.transition(trx, registrationNo, ['approved'], { status: 'paid' });
       await this.registrations.addEvent(trx, order.registration_id, {
         kind: moved ? 'paid' : 'paid-late',
         title: moved ? '已缴费' : '收到逾期缴费',
@@ -178,7 +144,7 @@ export class PaymentService {
         idempotencyKey: `paid:${order.merchant_order_no}`,
       });
       if (!moved) await this.requestRefund(trx, order, 'late-payment', '缴费时报名已过缴费截止时间或已撤回，原路退回', 'system');
-      return { result: moved ? ('credited' as const) : ('refunding' as const), order, registrationNo: reg.registration_no };
+      return { result: moved ? ('credited' as const) : ('refunding' as const), order, registrationNo };
     });
     if (outcome.result === 'credited' && 'registrationNo' in outcome && outcome.registrationNo) await this.tellCase(outcome.registrationNo);
     if (outcome.result === 'refunding') await this.refundPending(outcome.order.id);
@@ -206,7 +172,7 @@ export class PaymentService {
    */
   async reconcileOrder(registrationNo: string, via: 'query' | 'return' = 'query'): Promise<'paid' | 'waiting' | 'none'> {
     const r = await this.registration(registrationNo);
-    const order = await this.liveOrder(this.db, r.id);
+    const order = await this.orders.liveOrder(this.db, r.id);
     if (!order || order.status === 'creating') return 'none';
     if (order.status === 'paid') {
       if (r.status === 'paid') await this.tellCase(registrationNo);
@@ -227,7 +193,7 @@ export class PaymentService {
    */
   async expire(registrationNo: string): Promise<void> {
     const r = await this.registration(registrationNo);
-    const order = await this.liveOrder(this.db, r.id);
+    const order = await this.orders.liveOrder(this.db, r.id);
     if (order && order.status !== 'paid') {
       try {
         await this.platform.closeOrder(order.merchant_order_no);
@@ -241,7 +207,7 @@ export class PaymentService {
           return;
         }
       }
-      await this.db('payment_orders').where({ id: order.id }).whereIn('status', ['creating', 'waiting']).update({ status: 'closed', closed_at: this.db.fn.now(), updated_at: this.db.fn.now() });
+      await this.orders.close(order.id, ['creating', 'waiting']);
     }
     await this.withdrawUnpaid(r);
   }
@@ -266,32 +232,28 @@ export class PaymentService {
    * an administrative one waits for approval (PaymentAdminService). At most one open refund per order.
    */
   async requestRefund(trx: Knex.Transaction, order: PaymentOrderRow, kind: 'late-payment' | 'administrative', reason: string, by: string): Promise<void> {
-    const n = Number((await trx('payment_refunds').where({ payment_order_id: order.id }).count<Array<{ count: string }>>('* as count'))[0]!.count);
-    await trx('payment_refunds')
-      .insert({
-        payment_order_id: order.id,
-        merchant_refund_no: `TK${order.merchant_order_no.slice(2)}${n + 1}`.slice(0, 32),
-        amount_fen: order.amount_fen,
-        reason,
-        kind,
-        status: kind === 'late-payment' ? 'approved' : 'requested',
-        requested_by: by,
-        decided_by: kind === 'late-payment' ? 'system' : null,
-      })
-      .onConflict()
-      .ignore();
+    const n = await this.orders.countRefunds(trx, order.id);
+    await this.orders.insertRefund(trx, {
+      payment_order_id: order.id,
+      merchant_refund_no: `TK${order.merchant_order_no.slice(2)}${n + 1}`.slice(0, 32),
+      amount_fen: order.amount_fen,
+      reason,
+      kind,
+      status: kind === 'late-payment' ? 'approved' : 'requested',
+      requested_by: by,
+      decided_by: kind === 'late-payment' ? 'system' : null,
+    });
   }
 
   /** Carries out an approved refund at the platform (idempotent per refund number). */
   async refundPending(orderId: number): Promise<void> {
-    const refund = await this.db('payment_refunds').where({ payment_order_id: orderId, status: 'approved' }).first<{ id: number; merchant_refund_no: string; amount_fen: number; reason: string } | undefined>();
+    const refund = await this.orders.approvedRefund(orderId);
     if (!refund) return;
-    const order = await this.db<PaymentOrderRow>('payment_orders').where({ id: orderId }).first();
+    const order = await this.orders.findById(orderId);
     if (!order) return;
     const done = await this.platform.refund({ merchantOrderNo: order.merchant_order_no, merchantRefundNo: refund.merchant_refund_no, amountFen: refund.amount_fen, reason: refund.reason });
     await this.db.transaction(async (trx) => {
-      await trx('payment_refunds').where({ id: refund.id }).update({ status: 'refunded', refund_no: done.refundNo, refunded_at: done.refundedAt, updated_at: trx.fn.now() });
-      await trx('payment_orders').where({ id: orderId }).update({ status: 'refunded', updated_at: trx.fn.now() });
+      await this.orders.markRefunded(trx, refund.id, orderId, done);
       await this.registrations.addEvent(trx, order.registration_id, {
         kind: 'refunded',
         title: '报名费已退回',
@@ -306,9 +268,9 @@ export class PaymentService {
   async issueReceipt(registrationNo: string): Promise<void> {
     if (!this.receipts) throw new Error('no e-receipt platform configured');
     const r = await this.registration(registrationNo);
-    const order = await this.db<PaymentOrderRow>('payment_orders').where({ registration_id: r.id, status: 'paid' }).first();
+    const order = await this.orders.paidOrder(r.id);
     if (!order || !order.trade_no || !order.paid_at) throw new Error(`registration ${registrationNo} has no paid order`);
-    if (await this.db('e_receipts').where({ payment_order_id: order.id }).first('id')) return;
+    if (await this.orders.hasReceipt(order.id)) return;
     const structure = await loadExamStructure(this.db, r.exam_id);
     const codes = r.subject_codes ? r.subject_codes.split(',') : [];
     const items = codes.map((code) => {
@@ -326,19 +288,16 @@ export class PaymentService {
     });
     const pdf = await this.receipts.fetchPdf(receipt.receiptNo);
     await this.db.transaction(async (trx) => {
-      await trx('e_receipts')
-        .insert({
-          payment_order_id: order.id,
-          receipt_code: receipt.receiptCode,
-          receipt_no: receipt.receiptNo,
-          check_code: receipt.checkCode,
-          issued_at: receipt.issuedAt,
-          verify_url: receipt.verifyUrl,
-          signature: receipt.signature,
-          pdf,
-        })
-        .onConflict('payment_order_id')
-        .ignore();
+      await this.orders.insertReceipt(trx, {
+        payment_order_id: order.id,
+        receipt_code: receipt.receiptCode,
+        receipt_no: receipt.receiptNo,
+        check_code: receipt.checkCode,
+        issued_at: receipt.issuedAt,
+        verify_url: receipt.verifyUrl,
+        signature: receipt.signature,
+        pdf,
+      });
       await this.registrations.addEvent(trx, r.id, {
         kind: 'receipt',
         title: '财政电子票据已开具',
@@ -354,9 +313,9 @@ export class PaymentService {
   /** The order of the candidate's registration as they see it (M16); a return from the cashier asks the platform. */
   async view(r: RegistrationDetailRow, afterReturn = false): Promise<PaymentView> {
     if (afterReturn && r.status === 'approved') await this.reconcileOrder(r.registration_no, 'return').catch(() => 'none');
-    const order = await this.db<PaymentOrderRow>('payment_orders').where({ registration_id: r.id }).orderBy('id', 'desc').first();
-    const receipt = order ? await this.db('e_receipts').where({ payment_order_id: order.id }).first<{ receipt_no: string; check_code: string; issued_at: Date; verify_url: string } | undefined>('receipt_no', 'check_code', 'issued_at', 'verify_url') : undefined;
-    const refund = order ? await this.db('payment_refunds').where({ payment_order_id: order.id }).orderBy('id', 'desc').first<{ status: string; reason: string; refunded_at: Date | null } | undefined>('status', 'reason', 'refunded_at') : undefined;
+    const order = await this.orders.latestOrder(r.id);
+    const receipt = order ? await this.orders.receiptOf(order.id) : undefined;
+    const refund = order ? await this.orders.latestRefund(order.id) : undefined;
     return {
       orderNo: order?.merchant_order_no ?? null,
       amountFen: order?.amount_fen ?? r.fee_total_fen ?? 0,
@@ -372,7 +331,7 @@ export class PaymentService {
   /** Where the candidate's browser goes to pay. */
   async payUrl(r: RegistrationDetailRow): Promise<string> {
     if (r.status !== 'approved') throw conflict('NOT_PAYABLE', r.status === 'paid' ? '该报名已缴费' : '当前状态不能缴费');
-    const order = await this.liveOrder(this.db, r.id);
+    const order = await this.orders.liveOrder(this.db, r.id);
     if (!order || order.status === 'creating' || !order.pay_url) throw conflict('ORDER_PENDING', '缴费订单正在生成，请稍后刷新');
     if (order.status === 'paid') throw conflict('NOT_PAYABLE', '该报名已缴费');
     if (order.expires_at <= new Date()) {
@@ -380,7 +339,7 @@ export class PaymentService {
       if (!structure || new Date(structure.exam.paymentDeadline) <= new Date()) throw conflict('NOT_PAYABLE', '已过缴费截止时间');
       // The order's validity ran out before the deadline: a fresh one.
       await this.createOrder(r.registration_no);
-      const renewed = await this.liveOrder(this.db, r.id);
+      const renewed = await this.orders.liveOrder(this.db, r.id);
       if (!renewed?.pay_url || renewed.status !== 'waiting') throw conflict('ORDER_PENDING', '缴费订单正在生成，请稍后刷新');
       return renewed.pay_url;
     }
@@ -388,11 +347,7 @@ export class PaymentService {
   }
 
   async receiptPdf(r: RegistrationDetailRow): Promise<{ pdf: Buffer; receiptNo: string }> {
-    const row = await this.db('e_receipts as e')
-      .join('payment_orders as o', 'o.id', 'e.payment_order_id')
-      .where('o.registration_id', r.id)
-      .orderBy('e.id', 'desc')
-      .first<{ pdf: Buffer; receipt_no: string } | undefined>('e.pdf', 'e.receipt_no');
+    const row = await this.orders.receiptPdf(r.id);
     if (!row) throw new DomainError(404, 'NOT_FOUND', '电子票据尚未开具');
     return { pdf: row.pdf, receiptNo: row.receipt_no };
   }

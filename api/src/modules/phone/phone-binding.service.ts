@@ -7,7 +7,9 @@ import type { SmsGateway } from '../../integrations/sms/sms-gateway';
 import type { SecurityServices } from '../../security/security-services';
 import { deliverStoredCode } from '../../auth/one-time-code-delivery';
 import { checkOneTimeCode, hashesEqual, newOneTimeCode, oneTimeCodeHash, oneTimeCodeRules, resendWaitSeconds } from '../../auth/one-time-code';
-import { maskPhone } from '../registration/id-number';
+import { maskPhone } from '../../security/masking';
+import { UserRepository } from '../../auth/user.repository';
+import { PhoneBindCodeRepository } from './phone-bind-code.repository';
 
 /** The rules of phone binding (M08): those of every SMS code, with its own template. */
 export const phoneBindingRules = { ...oneTimeCodeRules, templateCode: 'PHONE_BIND_CODE' } as const;
@@ -36,27 +38,24 @@ const errors = {
   sendFailed: () => new DomainError(503, 'SMS_SEND_FAILED', '短信验证码发送失败，请稍后再试'),
 };
 
-interface CodeRow {
-  id: string;
-  phone: string;
-  phone_idx: string;
-  code_hash: string;
-  attempts: number;
-  expired: boolean;
-}
-
 /**
  * Binds a phone to a candidate's account once the code sent to it comes back. The code exists in
  * clear only in the SMS; the database holds HMAC-SM3(index key, code + code id), the phone as SM4
  * ciphertext and its blind index.
  */
 export class PhoneBindingService {
+  private readonly users: UserRepository;
+  private readonly codes: PhoneBindCodeRepository;
+
   constructor(
     private readonly db: Db,
     private readonly security: SecurityServices,
     private readonly sms: SmsGateway | undefined,
     private readonly log?: Logger,
-  ) {}
+  ) {
+    this.users = new UserRepository(db, security);
+    this.codes = new PhoneBindCodeRepository(db);
+  }
 
   private codeHash(code: string, id: string): string {
     return oneTimeCodeHash((value) => this.security.index('sms-code', value), code, id);
@@ -75,47 +74,33 @@ export class PhoneBindingService {
     const phoneIdx = this.security.index('phone', phone);
     await this.db.transaction(async (trx) => {
       // One code at a time per user, also across API replicas.
-      await trx('users').where({ id: userId }).forUpdate().first('id');
-      const age = trx.raw('extract(epoch from now() - created_at)::float8 as age');
-      const byUser = await trx('phone_bind_codes').where({ user_id: userId }).orderBy('created_at', 'desc').first<{ age: number } | undefined>(age);
-      const byPhone = await trx('phone_bind_codes').where({ phone_idx: phoneIdx }).orderBy('created_at', 'desc').first<{ age: number } | undefined>(age);
-      const wait = Math.max(resendWaitSeconds(byUser?.age, rules.resendSeconds), resendWaitSeconds(byPhone?.age, rules.resendSeconds));
+      await this.users.lockForUpdate(trx, userId);
+      const byUser = await this.codes.secondsSinceLast(trx, { user_id: userId });
+      const byPhone = await this.codes.secondsSinceLast(trx, { phone_idx: phoneIdx });
+      const wait = Math.max(resendWaitSeconds(byUser, rules.resendSeconds), resendWaitSeconds(byPhone, rules.resendSeconds));
       if (wait > 0) throw errors.tooFrequent(wait);
       await guard();
-      await trx('phone_bind_codes').where({ user_id: userId }).whereNull('consumed_at').update({ consumed_at: trx.fn.now(), closed_reason: 'superseded' });
-      await trx('phone_bind_codes').insert({
-        id,
-        user_id: userId,
-        phone: this.security.cipher.encrypt(phone),
-        phone_idx: phoneIdx,
-        code_hash: this.codeHash(code, id),
-        attempts: 0,
-        expires_at: trx.raw('now() + make_interval(secs => ?)', [rules.codeTtlSeconds]),
-      });
+      await this.codes.closeOpen(trx, userId, 'superseded');
+      await this.codes.insert(trx, { id, user_id: userId, phone: this.security.cipher.encrypt(phone), phone_idx: phoneIdx, code_hash: this.codeHash(code, id) }, rules.codeTtlSeconds);
     });
-    await deliverStoredCode({ db: this.db, sms: this.sms, table: 'phone_bind_codes', id, phone, templateCode: rules.templateCode, code, log: this.log, logContext: { userId, purpose: 'phone-binding' }, failure: errors.sendFailed });
+    await deliverStoredCode({ codes: this.codes, sms: this.sms, id, phone, templateCode: rules.templateCode, code, log: this.log, logContext: { userId, purpose: 'phone-binding' }, failure: errors.sendFailed });
     return { expiresInSeconds: rules.codeTtlSeconds, resendAfterSeconds: rules.resendSeconds };
   }
 
   /** Checks the code of the user's latest open code and binds its phone. Every wrong try counts. */
   async verify(userId: number, code: string): Promise<NonNullable<PhoneBinding>> {
     const outcome = await this.db.transaction(async (trx): Promise<{ ok: true } | { error: DomainError }> => {
-      const row = await trx('phone_bind_codes')
-        .where({ user_id: userId })
-        .whereNull('consumed_at')
-        .orderBy('created_at', 'desc')
-        .forUpdate()
-        .first<CodeRow | undefined>('id', 'phone', 'phone_idx', 'code_hash', 'attempts', trx.raw('expires_at <= now() as expired'));
+      const row = await this.codes.latestOpenLocked(trx, userId);
       if (!row) return { error: errors.none() };
       const check = checkOneTimeCode(row, hashesEqual(this.codeHash(code, row.id), row.code_hash), phoneBindingRules.maxAttempts);
       if (check.outcome !== 'ok' && 'attempts' in check && check.attempts !== undefined) {
-        await trx('phone_bind_codes').where({ id: row.id }).update({ attempts: check.attempts });
+        await this.codes.setAttempts(trx, row.id, check.attempts);
       }
       if (check.outcome === 'locked') return { error: errors.locked() };
       if (check.outcome === 'expired') return { error: errors.expired() };
       if (check.outcome === 'wrong') return { error: errors.wrong(check.left) };
-      await trx('phone_bind_codes').where({ id: row.id }).update({ consumed_at: trx.fn.now(), closed_reason: 'verified' });
-      await trx('users').where({ id: userId }).update({ bound_phone: row.phone, bound_phone_idx: row.phone_idx, phone_bound_at: trx.fn.now() });
+      await this.codes.close(trx, row.id, 'verified');
+      await this.users.bindPhone(trx, userId, row.phone, row.phone_idx);
       return { ok: true };
     });
     if ('error' in outcome) throw outcome.error;
@@ -125,7 +110,7 @@ export class PhoneBindingService {
   }
 
   async current(userId: number): Promise<PhoneBinding> {
-    const user = await this.db('users').where({ id: userId }).first<{ bound_phone: string | null; phone_bound_at: Date | null } | undefined>('bound_phone', 'phone_bound_at');
+    const user = await this.users.boundPhone(userId);
     if (!user?.bound_phone || !user.phone_bound_at) return null;
     return { phoneMasked: maskPhone(this.security.cipher.decrypt(user.bound_phone)), boundAt: user.phone_bound_at.toISOString() };
   }

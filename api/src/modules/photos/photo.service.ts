@@ -3,8 +3,9 @@ import type { CurrentUser } from '../../contracts/auth';
 import type { PhotoFinding, PhotoUploadResult, PhotoView } from '../../contracts/photos';
 import { notFound, validationError } from '../../http/errors';
 import type { CheckedUpload } from '../../http/uploads';
+import type { Db } from '../../db/knex';
 import { inspectPhoto, photoSettings, processPhoto, resultFindings, type InspectedFinding, type PhotoSettings } from './photo-processing';
-import type { PhotoRepository } from './photo.repository';
+import { PhotoRepository } from './photo.repository';
 
 const messages = {
   notFound: '照片不存在',
@@ -51,7 +52,15 @@ export class PhotoService {
     if (!image) throw notFound(messages.notFound);
     return image;
   }
+
+  /** The processed photo a candidate's case refers to, for its documents (报名表); undefined if it is not theirs. */
+  processedImageOf(userId: number, id: string): Promise<{ data: Buffer; type: string } | undefined> {
+    return this.photos.image(userId, id, 'processed');
+  }
 }
+
+/** The photos of this database, for modules that show a candidate's photo (registration). */
+export const photoService = (db: Db): PhotoService => new PhotoService(new PhotoRepository(db));
 
 function refuseIfBlocking(findings: InspectedFinding[]): void {
   const blocking = findings.filter((f) => f.blocking);

@@ -3,8 +3,6 @@ import { BpmnModdle, type ModdleElement } from 'bpmn-moddle';
 import { isKnownFormKey, type ModelProblem, type ValidationResult } from '../../contracts/processes';
 import { validationError } from '../../http/errors';
 import { HANDLED_TOPICS } from '../../contracts/flows';
-import type { Db } from '../../db/knex';
-import { TaskFormRepository } from '../task-forms/task-form.repository';
 
 const require = createRequire(import.meta.url);
 
@@ -192,8 +190,3 @@ export class ModelChecker {
   }
 }
 
-/** The check with the forms stored in the database (U3): the designer's deploy and the deploy of `processes/` use it. */
-export function storedFormsModelChecker(db: Db): ModelChecker {
-  const forms = new TaskFormRepository(db);
-  return new ModelChecker(HANDLED_TOPICS, () => forms.keys());
-}

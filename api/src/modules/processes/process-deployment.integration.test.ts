@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, signIn, type TestContext } from '../../../../tests/support/test-env';
 import { flows } from '../../contracts/flows';
 import { TaskFormRepository } from '../task-forms/task-form.repository';
-import { storedFormsModelChecker } from './model-check';
+import { storedFormsModelChecker } from '../task-forms/stored-forms-model-checker';
 import { ModelRejectedError, ProcessDeploymentService, processesDir } from './process-deployment.service';
 
 let ctx: TestContext;

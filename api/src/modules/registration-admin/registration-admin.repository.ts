@@ -2,8 +2,8 @@ import type { Knex } from 'knex';
 import type { Db } from '../../db/knex';
 import type { CorrectableField, RegistrationSortField, StatisticsDimension } from '../../contracts/registration-admin';
 import type { LevelCode, RegistrationStatus } from '../../contracts/registration';
-import { escapeLike } from '../../security/audit-log';
-import type { RegistrationDetailRow } from '../registration/registration.repository';
+import { escapeLike } from '../../db/escape-like';
+import type { RegistrationDetailRow } from '../registration/registration-records.service';
 
 /** A registration row (`r.*`) with its exam and major names, and its birth date as text. */
 export type AdminRegistrationRow = RegistrationDetailRow & {

@@ -10,8 +10,9 @@ import {
   registrationStatisticsQuery,
 } from '../../contracts/registration-admin';
 import type { ApiRoutes } from '../../http/route';
+import { sendWorkbook, XLSX_TYPE } from '../../http/downloads';
 import type { RegistrationAdminService } from './registration-admin.service';
-import { statisticsFileName, statisticsWorkbook, XLSX_TYPE } from './statistics-workbook';
+import { statisticsFileName, statisticsWorkbook } from './statistics-workbook';
 
 const byNo = z.object({ registrationNo: z.string().regex(/^BM[0-9A-Z]{1,16}\d{6}$/, '报名号格式不正确') });
 const base = '/registration-admin';
@@ -97,12 +98,7 @@ export function registrationAdminRoutes(api: ApiRoutes, service: RegistrationAdm
     async ({ user, query, res }) => {
       const statistics = await service.statistics(user, query);
       const file = await statisticsWorkbook(statistics);
-      res
-        .status(200)
-        .type(XLSX_TYPE)
-        .set('content-disposition', `attachment; filename="registration-statistics.xlsx"; filename*=UTF-8''${encodeURIComponent(statisticsFileName(statistics))}`)
-        .set('cache-control', 'private, no-store')
-        .send(file);
+      sendWorkbook(res, file, { asciiName: 'registration-statistics.xlsx', fileName: statisticsFileName(statistics) });
     },
   );
 }

@@ -35,10 +35,10 @@ import {
 import { DomainError, notFound, validationError, type FieldError } from '../../http/errors';
 import type { DataScope } from '../../auth/data-scope';
 import type { SecurityServices } from '../../security/security-services';
-import type { ExamRepository } from '../exams/exam.repository';
+import type { ExamService } from '../exams/exam.service';
 import { loadExamStructure, subjectsFor } from '../exams/exam-structure';
-import { maskIdNumber, maskPhone } from '../registration/id-number';
-import type { RegistrationCorrection, RegistrationRepository, RegistrationRow } from '../registration/registration.repository';
+import { maskIdNumber, maskPhone } from '../../security/masking';
+import type { RegistrationCorrection, RegistrationRecords, RegistrationRow } from '../registration/registration-records.service';
 import {
   correctionColumns,
   type AdminRegistrationRow,
@@ -123,8 +123,8 @@ export class RegistrationAdminService {
   constructor(
     private readonly db: Db,
     private readonly admin: RegistrationAdminRepository,
-    private readonly registrations: RegistrationRepository,
-    private readonly exams: ExamRepository,
+    private readonly registrations: RegistrationRecords,
+    private readonly exams: Pick<ExamService, 'findById'>,
     private readonly scope: DataScope,
     private readonly security: Pick<SecurityServices, 'index'>,
   ) {}

@@ -3,8 +3,6 @@ import { registrationStatusLabels } from '../../contracts/registration';
 import type { RegistrationStatistics } from '../../contracts/registration-admin';
 import { formatShanghaiTime } from '../../security/audit-log';
 
-export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-
 /** The header row of the table (the first cell names the dimension). */
 export const STATISTICS_HEADER = ['人数', '占比'] as const;
 

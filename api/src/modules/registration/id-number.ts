@@ -16,12 +16,3 @@ export function validateIdNumber(id: string, today = new Date()): string | null 
   if (birth > today) return '身份证号码中的出生日期晚于今天';
   return null;
 }
-
-/** Shows the first 3 and last 4 characters only. */
-export const maskIdNumber = (id: string): string => `${id.slice(0, 3)}${'*'.repeat(id.length - 7)}${id.slice(-4)}`;
-export const maskPhone = (phone: string): string => `${phone.slice(0, 3)}****${phone.slice(-4)}`;
-/** Keeps the family name: 张三 → 张*, 欧阳娜娜 → 欧***. */
-export const maskName = (name: string): string => {
-  const chars = [...name];
-  return chars.length <= 1 ? name : `${chars[0]}${'*'.repeat(chars.length - 1)}`;
-};

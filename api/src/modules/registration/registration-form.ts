@@ -1,7 +1,7 @@
 import type { DocumentService, RegistrationFormData, ReviewStatus } from '../../documents/document.service';
 import { educationLabels, levelLabels } from '../../contracts/registration';
 import type { Db } from '../../db/knex';
-import { PhotoRepository } from '../photos/photo.repository';
+import { photoService, type PhotoService } from '../photos/photo.service';
 import { loadExamStructure } from '../exams/exam-structure';
 import type { RegistrationDetailRow, RegistrationRepository } from './registration.repository';
 
@@ -18,14 +18,14 @@ const reviewStatus: Record<RegistrationDetailRow['status'], ReviewStatus> = {
 
 /** The 报名表 (M04): the whole form as the candidate confirmed it, with the processed photo. */
 export class RegistrationFormRenderer {
-  private readonly photos: PhotoRepository;
+  private readonly photos: PhotoService;
 
   constructor(
     private readonly documents: DocumentService,
     private readonly registrations: RegistrationRepository,
     private readonly db: Db,
   ) {
-    this.photos = new PhotoRepository(db);
+    this.photos = photoService(db);
   }
 
   async data(r: RegistrationDetailRow, now = new Date()): Promise<RegistrationFormData> {
@@ -34,7 +34,7 @@ export class RegistrationFormRenderer {
       this.registrations.workPeriods(r.id),
       loadExamStructure(this.db, r.exam_id),
       this.registrations.latestSignature(r.id),
-      r.photo_id ? this.photos.image(r.user_id, r.photo_id, 'processed') : Promise.resolve(undefined),
+      r.photo_id ? this.photos.processedImageOf(r.user_id, r.photo_id) : Promise.resolve(undefined),
     ]);
     const codes = r.subject_codes ? r.subject_codes.split(',') : [];
     const signed = signature && !signature.withdrawn_at ? signature : undefined;

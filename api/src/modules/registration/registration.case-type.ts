@@ -7,7 +7,7 @@ import type { DataScope } from '../../auth/data-scope';
 import type { Db } from '../../db/knex';
 import { notFound } from '../../http/errors';
 import type { CaseDetails, CaseMatches, CaseOfInstance, CaseType, StepReturn, WithdrawalRule } from '../cases/case-type';
-import { maskName } from './id-number';
+import { maskName } from '../../security/masking';
 import type { RegistrationDetailRow, RegistrationRepository } from './registration.repository';
 import type { RegistrationService } from './registration.service';
 import { examRegistrationFlow } from '../../contracts/flows/exam-registration';

@@ -4,7 +4,7 @@ import type { EducationLevel, EducationRecord, LevelCode, RegistrationStatus, Re
 import type { SecurityServices } from '../../security/security-services';
 import { registrationSeal } from '../../security/security-specs';
 import { TamperedRecordError } from '../../security/security.errors';
-import { escapeLike } from '../../security/audit-log';
+import { escapeLike } from '../../db/escape-like';
 
 export interface RegistrationRow {
   id: number;
@@ -222,6 +222,19 @@ export class RegistrationRepository {
   }
 
   /** Committed registrations whose case was never started. */
+  /** The username of the registration's candidate (who starts its case). */
+  async ownerUsername(id: number): Promise<string> {
+    const owner = await this.db('registrations as r').join('users as u', 'u.id', 'r.user_id').where('r.id', id).first<{ username: string } | undefined>('u.username');
+    if (!owner) throw new Error(`registration ${id} not found`);
+    return owner.username;
+  }
+
+  /** The published version of the commitment letter the candidate signs; undefined while the built-in one is in use. */
+  async publishedCommitmentLetterVersion(trx: Knex.Transaction): Promise<number | undefined> {
+    const letter = await trx('document_templates').where({ code: 'commitment-letter', status: 'published' }).first<{ version: number } | undefined>('version');
+    return letter?.version;
+  }
+
   withoutCase(submittedBefore: Date): Promise<Array<{ id: number; registration_no: string; exam_code: string }>> {
     return this.db('registrations as r')
       .join('exams as e', 'e.id', 'r.exam_id')
@@ -370,6 +383,12 @@ export class RegistrationRepository {
       .where({ registration_id: registrationId })
       .orderBy('signed_at', 'desc')
       .first('id', 'digest', 'signature', 'key_id', 'signed_at', 'withdrawn_at', 'template_version');
+  }
+
+  /** Stores an upload of the candidate (a certificate scan) with its SHA-256; returns its id. */
+  async addAttachment(attachment: { user_id: number; kind: string; file_name: string; mime_type: string; content: Buffer; sha256: string }): Promise<number> {
+    const [row] = await this.db('registration_attachments').insert(attachment).returning<Array<{ id: number }>>('id');
+    return row!.id;
   }
 
   /** The certificate scan a candidate uploaded (考增项), if it is theirs. */

@@ -11,7 +11,6 @@ import {
 import type { ApiRoutes } from '../../http/route';
 import { receiveUpload, uploadPresets, type UploadPolicy } from '../../http/uploads';
 import type { Db } from '../../db/knex';
-import { createHash } from 'node:crypto';
 import type { RegistrationService } from './registration.service';
 import type { RegistrationFormRenderer } from './registration-form';
 import { RelatedMajors } from './related-majors';
@@ -113,12 +112,7 @@ export function registrationRoutes(api: ApiRoutes, registrations: RegistrationSe
       audit: { action: 'registration.upload-certificate', objectType: 'attachment', objectId: (_v, r) => { const id = (r as { id?: number } | undefined)?.id; return id === undefined ? undefined : String(id); } },
     },
     async ({ user, req, res }) => {
-      const file = await receiveUpload(req, res, certificateUploadPolicy);
-      const fileName = `证书.${file.extension}`;
-      const [row] = await db('registration_attachments')
-        .insert({ user_id: user.id, kind: 'certificate', file_name: fileName, mime_type: file.mimeType, content: file.data, sha256: createHash('sha256').update(file.data).digest('hex') })
-        .returning<Array<{ id: number }>>('id');
-      return { id: row!.id, fileName };
+      return registrations.addCertificate(user, await receiveUpload(req, res, certificateUploadPolicy));
     },
   );
   const related = new RelatedMajors(db);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Db } from '../../db/knex';
 import type { CurrentUser } from '../../contracts/auth';
@@ -14,13 +15,16 @@ import {
   type TimelineEntry,
 } from '../../contracts/registration';
 import { conflict, DomainError, forbidden, notFound, unavailable, validationError, type FieldError } from '../../http/errors';
+import type { CheckedUpload } from '../../http/uploads';
 import { EngineError, type EngineClient } from '../../engine/engine-client';
 import { DataScope } from '../../auth/data-scope';
+import { UserRepository } from '../../auth/user.repository';
 import type { SecurityServices } from '../../security/security-services';
+import { maskIdNumber, maskPhone } from '../../security/masking';
 import { loadExamStructure, subjectsFor, type ExamStructure } from '../exams/exam-structure';
-import { GuideRepository } from '../guide/guide.repository';
-import { PhotoRepository } from '../photos/photo.repository';
-import { maskIdNumber, maskPhone, validateIdNumber } from './id-number';
+import { guideConfirmations, type GuideService } from '../guide/guide.service';
+import { photoService, type PhotoService } from '../photos/photo.service';
+import { validateIdNumber } from './id-number';
 import { EligibilityDecider, explainEligibility, type EligibilityDecision, type EligibilityFacts } from './eligibility';
 import { historyErrors, safetyWorkYears, type WorkYears } from './work-years';
 import { isRelatedMajor, RelatedMajors } from './related-majors';
@@ -78,14 +82,15 @@ export interface RegistrationServiceOptions {
   /** How often a case waiting for payment asks the platform when no callback came (ISO 8601 repeating interval). */
   paymentQueryCycle?: string;
   /** Confirmations of the exam guide (M10); by default the table of this database. */
-  guides?: Pick<GuideRepository, 'hasConfirmed'>;
+  guides?: Pick<GuideService, 'hasConfirmed'>;
 }
 
 export class RegistrationService {
   private readonly registrations: RegistrationRepository;
-  private readonly guides: Pick<GuideRepository, 'hasConfirmed'>;
+  private readonly guides: Pick<GuideService, 'hasConfirmed'>;
   private readonly scope: DataScope;
-  private readonly photos: PhotoRepository;
+  private readonly users: UserRepository;
+  private readonly photos: PhotoService;
   private readonly relatedMajors: RelatedMajors;
   private readonly decider: EligibilityDecider;
   private readonly paymentQueryCycle: string;
@@ -97,9 +102,10 @@ export class RegistrationService {
     options: RegistrationServiceOptions = {},
   ) {
     this.registrations = options.registrations ?? new RegistrationRepository(db, security);
-    this.guides = options.guides ?? new GuideRepository(db);
+    this.guides = options.guides ?? guideConfirmations(db);
     this.scope = new DataScope(db);
-    this.photos = new PhotoRepository(db);
+    this.users = new UserRepository(db, security);
+    this.photos = photoService(db);
     this.relatedMajors = new RelatedMajors(db);
     this.decider = new EligibilityDecider(engine);
     this.paymentQueryCycle = options.paymentQueryCycle ?? 'R/PT2M';
@@ -112,12 +118,8 @@ export class RegistrationService {
    * by SMS (M08). Only ever the user's own data, decrypted for them.
    */
   async prefill(user: CurrentUser): Promise<{ fullName: string | null; idNumber: string | null; phone: string | null; identityVerified: boolean }> {
-    const row = await this.db('users').where({ id: user.id }).first<{ display_name: string; id_number: string | null; bound_phone: string | null; ywtb_sub: string | null }>(
-      'display_name',
-      'id_number',
-      'bound_phone',
-      'ywtb_sub',
-    );
+    const row = await this.users.identity(user.id);
+    if (!row) throw new Error(`signed-in user ${user.id} not found`);
     const verified = Boolean(row.ywtb_sub && row.id_number);
     return {
       fullName: verified ? row.display_name : null,
@@ -125,6 +127,13 @@ export class RegistrationService {
       phone: row.bound_phone ? this.security.cipher.decrypt(row.bound_phone) : null,
       identityVerified: verified,
     };
+  }
+
+  /** A certificate scan (考增项) the candidate's form will refer to. */
+  async addCertificate(user: CurrentUser, file: CheckedUpload): Promise<{ id: number; fileName: string }> {
+    const fileName = `证书.${file.extension}`;
+    const id = await this.registrations.addAttachment({ user_id: user.id, kind: 'certificate', file_name: fileName, mime_type: file.mimeType, content: file.data, sha256: createHash('sha256').update(file.data).digest('hex') });
+    return { id, fileName };
   }
 
   /** Validates a form and tells the candidate what follows from it (years, subjects, fee, eligibility); writes nothing. */
@@ -179,12 +188,12 @@ export class RegistrationService {
     }
 
     // M08: the phone on the form is the one the candidate verified by SMS.
-    const bound = await this.db('users').where({ id: user.id }).first<{ bound_phone_idx: string | null } | undefined>('bound_phone_idx');
+    const bound = await this.users.boundPhone(user.id);
     if (!bound?.bound_phone_idx) errors.push({ field: 'phone', message: messages.phoneNotBound });
     else if (bound.bound_phone_idx !== this.security.index('phone', form.phone)) errors.push({ field: 'phone', message: messages.phoneNotTheBound });
 
     errors.push(...historyErrors(form.workPeriods, form.educations, now));
-    const photo = await this.photos.current(user.id);
+    const photo = await this.photos.current(user);
     if (opts.requirePhoto && !photo) errors.push({ field: 'photo', message: messages.photoMissing });
     if (errors.length) throw validationError(errors);
 
@@ -269,8 +278,7 @@ export class RegistrationService {
       computed: { safetyWorkYears: e.years.years, subjects: e.subjects.map((s) => s.code), feeTotalFen: e.feeTotalFen },
     };
     // The letter's text as the candidate read it: the published template version (0: the built-in one).
-    const letter = await trx('document_templates').where({ code: 'commitment-letter', status: 'published' }).first<{ version: number } | undefined>('version');
-    const templateVersion = letter?.version ?? 0;
+    const templateVersion = (await this.registrations.publishedCommitmentLetterVersion(trx)) ?? 0;
     const signed = signCommitment(this.security.sm2, { ...content, commitmentLetterVersion: templateVersion });
     await this.registrations.addSignature(trx, {
       registrationId,
@@ -408,8 +416,7 @@ export class RegistrationService {
       const [existing] = await this.engine.processInstancesByBusinessKey(flow.processKey, r.registration_no);
       if (existing) await this.db.transaction((trx) => this.registrations.setProcessInstance(trx, r.id, existing.id));
       else {
-        const owner = await this.db('registrations as r').join('users as u', 'u.id', 'r.user_id').where('r.id', r.id).first<{ username: string }>('u.username');
-        await this.startCase(r.id, r.registration_no, r.exam_code, owner.username);
+        await this.startCase(r.id, r.registration_no, r.exam_code, await this.registrations.ownerUsername(r.id));
       }
     }
     return pending.length;

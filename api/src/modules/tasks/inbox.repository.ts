@@ -109,6 +109,11 @@ export class InboxRepository {
     return Number((row as { id: number | string }).id);
   }
 
+  /** Serialises the urges of one person on one task until the transaction ends. */
+  async lockUrges(trx: Db, taskId: string, urgedBy: string): Promise<void> {
+    await trx.raw('select pg_advisory_xact_lock(hashtext(?))', [`task-urge:${taskId}:${urgedBy}`]);
+  }
+
   /** When the user last urged the task, if within the last `minutes` (database time). */
   async recentUrge(trx: Db, taskId: string, urgedBy: string, minutes: number): Promise<Date | undefined> {
     const row = await trx('task_urges')

@@ -48,7 +48,7 @@ export class TaskUrgeService {
     if (!registrationNo) throw notFound(messages.taskGone);
     await this.db.transaction(async (trx) => {
       // A second urge by the same person waits here for the first to commit, then sees it.
-      await trx.raw('select pg_advisory_xact_lock(hashtext(?))', [`task-urge:${task.id}:${user.username}`]);
+      await this.repo.lockUrges(trx, task.id, user.username);
       const last = await this.repo.recentUrge(trx, task.id, user.username, URGE_INTERVAL_MINUTES);
       if (last) throw conflict('URGE_TOO_SOON', messages.tooSoon(minutesUntilNext(last)));
       const urgeId = await this.repo.addUrge(trx, task.id, task.processInstanceId, user.username, notified, note || null);

@@ -1,7 +1,7 @@
 import type { CommitmentLetterView } from '../../contracts/templates';
 import type { CommitmentLetterData, DocumentService, RenderedDocument } from '../../documents/document.service';
 import { notFound } from '../../http/errors';
-import type { ExamRepository, ExamRow } from '../exams/exam.repository';
+import type { ExamRow, ExamService } from '../exams/exam.service';
 
 const messages = {
   examNotFound: '考试不存在或尚未发布',
@@ -15,7 +15,7 @@ const messages = {
 export class CommitmentLetterService {
   constructor(
     private readonly documents: DocumentService,
-    private readonly exams: ExamRepository,
+    private readonly exams: Pick<ExamService, 'findById'>,
   ) {}
 
   /** The letter as HTML for viewing online, and the template version it was rendered from. */
