@@ -184,7 +184,7 @@ export function createApp(deps: AppDeps): BpmApp {
   const taskAttachments = new TaskAttachmentService(engine, taskAttachmentRepo, scope, caseTypes);
   taskAttachmentRoutes(routes, taskAttachments);
   mountReviewAssignment(routes, { db, engine, security: deps.security, registrations: registrationRepo, scope, tasks: reviewTasks });
-  caseRoutes(routes, new CaseService(engine, caseTypes, new CaseRepository(db), taskAttachmentRepo), new OperationsService(engine));
+  caseRoutes(routes, new CaseService(engine, caseTypes, new CaseRepository(db), taskAttachments), new OperationsService(engine));
   const taskForms = new TaskFormRepository(db);
   // The contract check accepts `form:<key>` for the forms designed in the console (U3).
   const modelChecker = storedFormsModelChecker(db);

@@ -64,9 +64,9 @@ export function composeServices(deps: CompositionDeps): Services {
     ...(deps.paymentQueryCycle ? { paymentQueryCycle: deps.paymentQueryCycle } : {}),
   });
   const payments = deps.payment ? new PaymentService(db, security, engine, deps.payment.platform, deps.payment.receipts, deps.payment) : null;
-  const deliveries = new DeliveryService(db, security, engine, deps.courier);
-
   const registrationCases = new RegistrationCaseType(db, registrations, registrationRows, scope);
+  const deliveries = new DeliveryService(db, security, engine, deps.courier, [registrationCases]);
+
   const caseTypes = new CaseTypeRegistry([
     registrationCases,
     new DeliveryCaseType(new DeliveryRepository(db, security.cipher), [registrationCases]),

@@ -4,8 +4,7 @@ import type { EngineClient, EngineIncident, HistoricActivity, HistoricProcessIns
 import { notFound } from '../../http/errors';
 import type { CaseRepository } from './case.repository';
 import type { CaseEvent, CaseTypeRegistry } from './case-type';
-import type { TaskAttachmentRepository } from '../tasks/task-attachment.repository';
-import { taskAttachmentUrl } from '../tasks/task-attachments.service';
+import type { TaskAttachmentService } from '../tasks/task-attachments.service';
 
 /** Steps a reader of the timeline cares about; gateways, start events and containers are plumbing. */
 const stepTypes = new Set(['userTask', 'serviceTask', 'receiveTask', 'sendTask', 'scriptTask', 'businessRuleTask', 'callActivity', 'manualTask', 'task']);
@@ -26,7 +25,7 @@ export class CaseService {
     private readonly caseTypes: CaseTypeRegistry,
     private readonly cases: CaseRepository,
     /** Files reviewers attached to the case's tasks (U6), listed for staff only. */
-    private readonly taskAttachments?: TaskAttachmentRepository,
+    private readonly taskAttachments?: Pick<TaskAttachmentService, 'caseDocuments'>,
   ) {}
 
   async view(user: CurrentUser, businessKey: string): Promise<CaseView> {
@@ -75,9 +74,7 @@ export class CaseService {
 
     const documents: CaseDocument[] = [...details.documents];
     // Internal review documents: the candidate does not see them.
-    if (staffView && this.taskAttachments)
-      for (const a of await this.taskAttachments.ofBusinessKey(businessKey))
-        documents.push({ kind: 'task-attachment', title: `${a.task_name ?? '办理'}附件：${a.file_name}（${a.uploader_name}）`, url: taskAttachmentUrl(a.task_id, a.id), digest: null, at: a.created_at.toISOString() });
+    if (staffView && this.taskAttachments) documents.push(...(await this.taskAttachments.caseDocuments(businessKey)));
 
     return {
       businessKey,

@@ -1,13 +1,21 @@
 import type { DeliveryCaseSummary } from '../../contracts/case-summaries';
-import { deliveryDocumentLabels, deliveryStatusLabels } from '../../contracts/deliveries';
+import type { CurrentUser } from '../../contracts/auth';
+import { deliveryDocumentLabels, deliveryStatusLabels, type DeliveryDocumentKind } from '../../contracts/deliveries';
 import type { CaseMatches, CaseOfInstance, CaseType } from '../cases/case-type';
 import type { DeliveryRepository } from './delivery.repository';
 import { courierDeliveryFlow } from '../../contracts/flows/courier-delivery';
 
-/** A case type whose documents can be sent by courier: it names its cases for the delivery's row. */
+/** Whether a case's document can be sent: it exists, or why not. */
+export type DocumentState = { issued: true } | { issued: false; reason: string };
+
+/** A case type whose documents can be sent by courier: it checks the request and names its cases for the delivery's row. */
 export interface DocumentOwner {
   /** `deliveries.case_type` of its documents. */
   readonly kind: string;
+  /** Whether the case is the person's own. */
+  isOwnCase(user: CurrentUser, businessKey: string): Promise<boolean>;
+  /** The document of the person's own case; null when the case is not theirs (or does not exist). */
+  documentState(user: CurrentUser, businessKey: string, documentKind: DeliveryDocumentKind): Promise<DocumentState | null>;
   summaries(businessKeys: string[]): Promise<Map<string, DeliveryCaseSummary['owner']>>;
   search(text: string, limit: number): Promise<CaseMatches>;
 }

@@ -84,6 +84,11 @@ export class DeliveryRepository {
       .select('process_instance_id', 'case_type', 'business_key', 'document_kind', 'status', 'waybill_no', 'failure_reason');
   }
 
+  /** Whether the user asked for a delivery of a document of this case. */
+  async askedBy(userId: number, businessKey: string): Promise<boolean> {
+    return !!(await this.db('deliveries').where({ business_key: businessKey, user_id: userId }).first('id'));
+  }
+
   /** Courier instances of the deliveries of these cases (an inbox search). */
   async instancesOfCases(businessKeys: string[]): Promise<string[]> {
     if (businessKeys.length === 0) return [];

@@ -1,7 +1,6 @@
 import crypto from 'node:crypto';
 import type { Db } from '../../db/knex';
 import type { CurrentUser } from '../../contracts/auth';
-import type { RegistrationStatus } from '../../contracts/registration';
 import {
   REGISTRATION_CASE_TYPE,
   deliveryDocumentLabels,
@@ -20,6 +19,7 @@ import type { CourierDeps } from '../../integrations/courier/courier-setup';
 import type { SecurityServices } from '../../security/security-services';
 import { maskPhone } from '../../security/masking';
 import { DeliveryRepository, type DeliveryEventRow, type DeliveryRow } from './delivery.repository';
+import type { DocumentOwner } from './delivery.case-type';
 import { courierDeliveryFlow } from '../../contracts/flows/courier-delivery';
 import { startVariablesOf } from '../../contracts/flows/flow';
 
@@ -33,7 +33,6 @@ const documents: Record<DeliveryDocumentKind, { caseType: string; issuingOffice:
 };
 
 /** A registration has a paper receipt once it is submitted, unless it was withdrawn, refused or cancelled. */
-const noReceiptStatuses: readonly RegistrationStatus[] = ['draft', 'rejected', 'cancelled'];
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -48,7 +47,6 @@ const rank = (status: DeliveryStatus): number => deliveryStatuses.indexOf(status
 const messages = {
   registrationNotFound: '报名记录不存在',
   notFound: '快递申请不存在',
-  noReceipt: '该报名当前没有可寄递的报名回执（已撤回、未通过或已取消的报名不寄递）',
   certificateNotIssued: '证书尚未签发，暂不能申请快递寄递',
   duplicate: '该证照已申请快递寄递，请勿重复申请',
   unavailable: '快递服务暂不可用，请稍后再试',
@@ -79,6 +77,8 @@ export class DeliveryService {
     private readonly engine: EngineClient,
     /** The express module (or its sandbox); without it nothing can be ordered. */
     private readonly courier: CourierDeps | undefined,
+    /** The case types whose documents can be sent (the registration for its receipt). */
+    private readonly owners: readonly DocumentOwner[] = [],
   ) {
     this.deliveries = new DeliveryRepository(db, security.cipher);
   }
@@ -232,31 +232,20 @@ export class DeliveryService {
     }
   }
 
-  /** The user's own registration, or 404 (whether it exists at all is not told). */
-  private async ownRegistration(user: CurrentUser, registrationNo: string): Promise<{ status: RegistrationStatus }> {
-    const row = await this.db('registrations').where({ registration_no: registrationNo, user_id: user.id }).first<{ status: RegistrationStatus } | undefined>('status');
-    if (!row) throw notFound(messages.registrationNotFound);
-    return row;
-  }
-
+  /** The person's own case (whether it exists at all is not told), or one they asked a delivery for. */
   private async assertOwnCase(user: CurrentUser, businessKey: string): Promise<void> {
-    const own = await this.db('registrations').where({ registration_no: businessKey, user_id: user.id }).first('id');
-    if (own) return;
-    const asked = await this.db('deliveries').where({ business_key: businessKey, user_id: user.id }).first('id');
-    if (!asked) throw notFound(messages.registrationNotFound);
+    for (const owner of this.owners) if (await owner.isOwnCase(user, businessKey)) return;
+    if (!(await this.deliveries.askedBy(user.id, businessKey))) throw notFound(messages.registrationNotFound);
   }
 
+  /** The document exists for the person's own case: its owner case type says so. */
   private async assertDocumentIssued(user: CurrentUser, kind: DeliveryDocumentKind, businessKey: string): Promise<void> {
-    switch (kind) {
-      case 'registration-receipt': {
-        const registration = await this.ownRegistration(user, businessKey);
-        if (noReceiptStatuses.includes(registration.status)) throw conflict('DOCUMENT_NOT_ISSUED', messages.noReceipt, 'businessKey');
-        return;
-      }
-      case 'certificate':
-        // Certificates are not issued by this system yet.
-        throw validationError([{ field: 'documentKind', message: messages.certificateNotIssued }]);
-    }
+    const owner = this.owners.find((o) => o.kind === documents[kind].caseType);
+    // No case type issues it yet (certificates come with qualification review).
+    if (!owner) throw validationError([{ field: 'documentKind', message: messages.certificateNotIssued }]);
+    const state = await owner.documentState(user, businessKey, kind);
+    if (!state) throw notFound(messages.registrationNotFound);
+    if (!state.issued) throw conflict('DOCUMENT_NOT_ISSUED', state.reason, 'businessKey');
   }
 
   private async views(rows: DeliveryRow[]): Promise<DeliveryView[]> {

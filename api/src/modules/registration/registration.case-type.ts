@@ -1,18 +1,22 @@
 import type { CurrentUser } from '../../contracts/auth';
 import type { CaseDocument } from '../../contracts/cases';
 import type { RegistrationCaseSummary } from '../../contracts/case-summaries';
-import { levelLabels } from '../../contracts/registration';
+import { levelLabels, type RegistrationStatus } from '../../contracts/registration';
 import { REVIEW_TASK } from '../../contracts/task';
 import type { DataScope } from '../../auth/data-scope';
 import type { Db } from '../../db/knex';
 import { notFound } from '../../http/errors';
 import type { CaseDetails, CaseMatches, CaseOfInstance, CaseType, StepReturn, WithdrawalRule } from '../cases/case-type';
+import type { DocumentOwner, DocumentState } from '../deliveries/delivery.case-type';
 import { maskName } from '../../security/masking';
 import type { RegistrationDetailRow, RegistrationRepository } from './registration.repository';
 import type { RegistrationService } from './registration.service';
 import { examRegistrationFlow } from '../../contracts/flows/exam-registration';
 
 const CORRECTION_TASK = examRegistrationFlow.activities.candidateCorrection;
+
+/** Registrations with no receipt to send: withdrawn, not approved, cancelled. */
+const NO_RECEIPT: readonly RegistrationStatus[] = ['draft', 'rejected', 'cancelled'];
 
 /** Steps after a review decision during which its reviewer may still take it back (撤回). */
 const WITHDRAWABLE_STEPS = new Set<string>([CORRECTION_TASK, examRegistrationFlow.activities.recordReviewOutcome, examRegistrationFlow.activities.notifyReturned]);
@@ -38,7 +42,7 @@ export function registrationSummary(r: InboxRegistration): RegistrationCaseSumma
  * 考试报名 as a case type: the registration number is the case's number; reviewers see the cases of
  * their exams, exam admins every case, the candidate their own.
  */
-export class RegistrationCaseType implements CaseType {
+export class RegistrationCaseType implements CaseType, DocumentOwner {
   readonly kind = 'exam-registration' as const;
   readonly label = '考试报名';
   readonly processKeys = [examRegistrationFlow.processKey];
@@ -86,6 +90,17 @@ export class RegistrationCaseType implements CaseType {
       events: events.map((e) => ({ at: e.created_at, kind: e.kind, title: e.title, detail: e.detail, actor: e.actor, failed: e.kind === 'review-rejected' })),
       documents,
     };
+  }
+
+  async isOwnCase(user: CurrentUser, businessKey: string): Promise<boolean> {
+    return (await this.rows.findByNo(businessKey))?.user_id === user.id;
+  }
+
+  /** The registration receipt (报名回执) exists once the registration is submitted and neither rejected nor cancelled. */
+  async documentState(user: CurrentUser, businessKey: string): Promise<DocumentState | null> {
+    const row = await this.rows.findByNo(businessKey);
+    if (!row || row.user_id !== user.id) return null;
+    return NO_RECEIPT.includes(row.status) ? { issued: false, reason: '该报名当前没有可寄递的报名回执（已撤回、未通过或已取消的报名不寄递）' } : { issued: true };
   }
 
   async staffMayRead(user: CurrentUser, businessKey: string): Promise<boolean> {

@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import type { CurrentUser } from '../../contracts/auth';
+import type { CaseDocument } from '../../contracts/cases';
 import { MAX_TASK_ATTACHMENTS, type TaskAttachment } from '../../contracts/task-attachments';
 import type { DataScope } from '../../auth/data-scope';
 import type { CaseTypeRegistry } from '../cases/case-type';
@@ -124,6 +125,17 @@ export class TaskAttachmentService {
       if (err instanceof EngineError && err.status === 404) return null;
       throw err;
     }
+  }
+
+  /** The files attached to the tasks of a case, as documents of its case view (staff only: the caller checks). */
+  async caseDocuments(businessKey: string): Promise<CaseDocument[]> {
+    return (await this.repo.ofBusinessKey(businessKey)).map((a) => ({
+      kind: 'task-attachment',
+      title: `${a.task_name ?? '办理'}附件：${a.file_name}（${a.uploader_name}）`,
+      url: taskAttachmentUrl(a.task_id, a.id),
+      digest: null,
+      at: a.created_at.toISOString(),
+    }));
   }
 
   private async mayAct(user: CurrentUser, task: EngineTask): Promise<boolean> {
