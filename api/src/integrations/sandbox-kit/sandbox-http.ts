@@ -151,11 +151,27 @@ export function saveStateFile(file: string, state: unknown): void {
 }
 
 /** Calls a sandbox's test-control endpoint; throws with `label` and the sandbox's message when it refuses. */
-export async function sandboxControlCall<T>(label: string, baseUrl: string, route: string, init?: RequestInit): Promise<T> {
+async function sandboxControlCall<T>(label: string, baseUrl: string, route: string, init?: RequestInit): Promise<T> {
   const res = await fetch(`${baseUrl.replace(/\/+$/, '')}${SANDBOX_CONTROL}${route}`, init);
   const body = (await res.json()) as T & { message?: string };
   if (!res.ok) throw new Error(`${label} sandbox ${route}: HTTP ${res.status} ${body.message ?? ''}`);
   return body;
+}
+
+/** What tests and demos use to drive a sandbox through its test controls (`route`: the path after `/__sandbox`). */
+export interface SandboxControlClient {
+  get<T>(baseUrl: string, route: string): Promise<T>;
+  /** POSTs `body` as JSON, or nothing without one. */
+  post<T>(baseUrl: string, route: string, body?: unknown): Promise<T>;
+}
+
+/** The test-control client of one sandbox; `label` names it in errors. */
+export function sandboxControlClient(label: string): SandboxControlClient {
+  return {
+    get: (baseUrl, route) => sandboxControlCall(label, baseUrl, route),
+    post: (baseUrl, route, body) =>
+      sandboxControlCall(label, baseUrl, route, body === undefined ? { method: 'POST' } : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+  };
 }
 
 /** The switches every sandbox's `/__sandbox/settings` has: added latency and "platform down". */

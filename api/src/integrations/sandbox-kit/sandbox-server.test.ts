@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SandboxError, readJsonObject, sendJson } from './sandbox-http';
+import { SandboxError, readJsonObject, sandboxControlClient, sendJson } from './sandbox-http';
 import { pageStyle, sendPage } from './sandbox-page';
 import { matchRoute, patchedBackoff, startSandboxServer, type SandboxServer } from './sandbox-server';
 
@@ -107,6 +107,14 @@ describe('sandbox server', () => {
     expect(await get(sandbox, '/__sandbox/nothing')).toMatchObject({ status: 404, body: { err: 'NOPE' } });
     expect((await post('/__sandbox/settings', { loud: true, level: 3 })).body).toEqual({ latencyMs: 0, down: false, loud: true, level: 3 });
     expect(settings).toMatchObject({ loud: true, level: 3 });
+  });
+
+  it('is driven by its control client, which names the sandbox and its message when refused', async () => {
+    const control = sandboxControlClient('测试');
+    expect(await control.get(`${sandbox.url}/`, '/hello')).toEqual({ hello: 'world' });
+    expect(await control.post(sandbox.url, '/echo/abc', { y: 2 })).toEqual({ name: 'abc', body: { y: 2 } });
+    expect(await control.post(sandbox.url, '/echo/empty')).toEqual({ name: 'empty', body: {} });
+    await expect(control.post(sandbox.url, '/settings', { latencyMs: 'slow' })).rejects.toThrow('测试 sandbox /settings: HTTP 400');
   });
 
   it('refuses a bad settings patch with the field at fault and changes nothing of it', async () => {

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import http from 'node:http';
 import { shanghaiDistricts } from '../../../contracts/registration';
-import { SandboxError, isHttpUrl, loadStateFile, nonceGuard, parseJsonObject, readRequestBody, sandboxControlCall, saveStateFile, sendJson, sendText } from '../../sandbox-kit/sandbox-http';
+import { SandboxError, isHttpUrl, loadStateFile, nonceGuard, parseJsonObject, readRequestBody, sandboxControlClient, saveStateFile, sendJson, sendText } from '../../sandbox-kit/sandbox-http';
 import { isDelayList, patchedBackoff, startSandboxServer } from '../../sandbox-kit/sandbox-server';
 import { CallbackSender, newCallback, type CallbackAttempt, type SignedCallback } from '../../signed-callbacks';
 import { Sm2Service } from '../../../security/sm2';
@@ -479,31 +479,31 @@ export async function startCourierSandbox(options: CourierSandboxOptions): Promi
   };
 }
 
-const controlCall = <T>(baseUrl: string, route: string, init?: RequestInit): Promise<T> => sandboxControlCall<T>('courier', baseUrl, route, init);
+const control = sandboxControlClient('courier');
 
 /** Moves a waybill to its next tracking event now (`no`: waybill or client order number). */
 export function sandboxAdvance(baseUrl: string, no: string): Promise<{ waybill: SandboxWaybill; callbacks: SandboxCallback[] }> {
-  return controlCall(baseUrl, `/waybills/${encodeURIComponent(no)}/advance`, { method: 'POST' });
+  return control.post(baseUrl, `/waybills/${encodeURIComponent(no)}/advance`);
 }
 
 export function sandboxWaybill(baseUrl: string, no: string): Promise<{ waybill: SandboxWaybill; callbacks: SandboxCallback[] }> {
-  return controlCall(baseUrl, `/waybills/${encodeURIComponent(no)}`);
+  return control.get(baseUrl, `/waybills/${encodeURIComponent(no)}`);
 }
 
 export async function sandboxWaybills(baseUrl: string): Promise<SandboxWaybill[]> {
-  return (await controlCall<{ waybills: SandboxWaybill[] }>(baseUrl, '/waybills')).waybills;
+  return (await control.get<{ waybills: SandboxWaybill[] }>(baseUrl, '/waybills')).waybills;
 }
 
 /** The callbacks of a waybill (every attempt, with the client's answer). */
 export async function sandboxCallbacks(baseUrl: string, no: string): Promise<SandboxCallback[]> {
-  return (await controlCall<{ callbacks: SandboxCallback[] }>(baseUrl, `/callbacks?waybill_no=${encodeURIComponent(no)}`)).callbacks;
+  return (await control.get<{ callbacks: SandboxCallback[] }>(baseUrl, `/callbacks?waybill_no=${encodeURIComponent(no)}`)).callbacks;
 }
 
 /** Delivers a callback once more, signed afresh, as a platform may; the client's answer. */
 export function sandboxResend(baseUrl: string, notifyId: string): Promise<{ callback: SandboxCallback; attempt: CallbackAttempt }> {
-  return controlCall(baseUrl, `/callbacks/${encodeURIComponent(notifyId)}/resend`, { method: 'POST' });
+  return control.post(baseUrl, `/callbacks/${encodeURIComponent(notifyId)}/resend`);
 }
 
 export function sandboxSettings(baseUrl: string, patch: Partial<CourierSandboxSettings> = {}): Promise<CourierSandboxSettings> {
-  return controlCall(baseUrl, '/settings', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(patch) });
+  return control.post(baseUrl, '/settings', patch);
 }

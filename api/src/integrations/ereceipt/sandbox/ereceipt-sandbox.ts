@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import http from 'node:http';
-import { SandboxError, loadStateFile, nonceGuard, parseJson, readRequestBody, sandboxControlCall, saveStateFile, sendJson } from '../../sandbox-kit/sandbox-http';
+import { SandboxError, loadStateFile, nonceGuard, parseJson, readRequestBody, sandboxControlClient, saveStateFile, sendJson } from '../../sandbox-kit/sandbox-http';
 import { escapeHtml, pageStyle, sendPage } from '../../sandbox-kit/sandbox-page';
 import { matchRoute, startSandboxServer } from '../../sandbox-kit/sandbox-server';
 import { Sm2Service } from '../../../security/sm2';
@@ -358,14 +358,14 @@ export async function startEReceiptSandbox(options: EReceiptSandboxOptions): Pro
   return { ...sandbox, publicKey: keyPair.publicKey };
 }
 
-const controlCall = <T>(baseUrl: string, route: string, init?: RequestInit): Promise<T> => sandboxControlCall<T>('e-receipt', baseUrl, route, init);
+const control = sandboxControlClient('e-receipt');
 
 /** Changes the sandbox's latency or takes it down (tests, demos). */
 export function eReceiptSandboxSettings(baseUrl: string, patch: Partial<EReceiptSandboxSettings>): Promise<EReceiptSandboxSettings> {
-  return controlCall(baseUrl, '/settings', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(patch) });
+  return control.post(baseUrl, '/settings', patch);
 }
 
 /** Every receipt the sandbox has issued. */
 export async function eReceiptSandboxReceipts(baseUrl: string): Promise<SandboxReceipt[]> {
-  return (await controlCall<{ receipts: SandboxReceipt[] }>(baseUrl, '/receipts')).receipts;
+  return (await control.get<{ receipts: SandboxReceipt[] }>(baseUrl, '/receipts')).receipts;
 }

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import http from 'node:http';
-import { SandboxError, isHttpUrl, loadStateFile, nonceGuard, parseJsonObject, readRequestBody, redirect, sandboxControlCall, saveStateFile, sendJson, sendText } from '../../sandbox-kit/sandbox-http';
+import { SandboxError, isHttpUrl, loadStateFile, nonceGuard, parseJsonObject, readRequestBody, redirect, sandboxControlClient, saveStateFile, sendJson, sendText } from '../../sandbox-kit/sandbox-http';
 import { escapeHtml, pageStyle, sendPage } from '../../sandbox-kit/sandbox-page';
 import { patchedBackoff, startSandboxServer } from '../../sandbox-kit/sandbox-server';
 import { CallbackSender, newCallback, type CallbackAttempt, type SignedCallback } from '../../signed-callbacks';
@@ -585,22 +585,22 @@ export async function startPaymentSandbox(options: PaymentSandboxOptions): Promi
   };
 }
 
-const controlCall = <T>(baseUrl: string, route: string, init?: RequestInit): Promise<T> => sandboxControlCall<T>('payment', baseUrl, route, init);
+const control = sandboxControlClient('payment');
 
 /** Pays an order as if the payer pressed 支付 (`no`: platform or merchant order number). */
 export function sandboxPay(baseUrl: string, no: string): Promise<{ order: SandboxOrder; callbacks: SandboxCallback[] }> {
-  return controlCall(baseUrl, `/orders/${encodeURIComponent(no)}/pay`, { method: 'POST' });
+  return control.post(baseUrl, `/orders/${encodeURIComponent(no)}/pay`);
 }
 
 export function sandboxOrder(baseUrl: string, no: string): Promise<{ order: SandboxOrder; callbacks: SandboxCallback[] }> {
-  return controlCall(baseUrl, `/orders/${encodeURIComponent(no)}`);
+  return control.get(baseUrl, `/orders/${encodeURIComponent(no)}`);
 }
 
 /** The callbacks of an order (every attempt, with the merchant's answer). */
 export async function sandboxCallbacks(baseUrl: string, no: string): Promise<SandboxCallback[]> {
-  return (await controlCall<{ callbacks: SandboxCallback[] }>(baseUrl, `/callbacks?out_trade_no=${encodeURIComponent(no)}`)).callbacks;
+  return (await control.get<{ callbacks: SandboxCallback[] }>(baseUrl, `/callbacks?out_trade_no=${encodeURIComponent(no)}`)).callbacks;
 }
 
 export function sandboxSettings(baseUrl: string, patch: Partial<PaymentSandboxSettings> = {}): Promise<PaymentSandboxSettings> {
-  return controlCall(baseUrl, '/settings', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(patch) });
+  return control.post(baseUrl, '/settings', patch);
 }

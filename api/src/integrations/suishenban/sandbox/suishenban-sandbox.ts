@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import http from 'node:http';
-import { SandboxError, isHttpUrl, loadStateFile, nonceGuard, parseJsonObject, readJsonObject, readRequestBody, sandboxControlCall, saveStateFile, sendText } from '../../sandbox-kit/sandbox-http';
+import { SandboxError, isHttpUrl, loadStateFile, nonceGuard, parseJsonObject, readJsonObject, readRequestBody, sandboxControlClient, saveStateFile, sendText } from '../../sandbox-kit/sandbox-http';
 import { startSandboxServer } from '../../sandbox-kit/sandbox-server';
 import { formatCompactTime } from '../../wire-formats';
 import {
@@ -219,20 +219,20 @@ export async function startSuishenbanSandbox(options: SuishenbanSandboxOptions):
   return sandbox;
 }
 
-const controlCall = <T>(baseUrl: string, route: string, init?: RequestInit): Promise<T> => sandboxControlCall<T>('随申办', baseUrl, route, init);
+const control = sandboxControlClient('随申办');
 
 /** The messages the sandbox delivered (to one person, or the latest 200), oldest first. */
 export async function suishenbanSandboxMessages(baseUrl: string, userId?: string): Promise<SandboxPush[]> {
   const query = userId === undefined ? '' : `?user_id=${encodeURIComponent(userId)}`;
-  return (await controlCall<{ messages: SandboxPush[] }>(baseUrl, `/messages${query}`)).messages;
+  return (await control.get<{ messages: SandboxPush[] }>(baseUrl, `/messages${query}`)).messages;
 }
 
 /** Installs 随申办 for a person (their 一网通办 subject) and authorises our messages. */
 export async function suishenbanSandboxAddUser(baseUrl: string, userId: string): Promise<void> {
-  await controlCall(baseUrl, '/users', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId }) });
+  await control.post(baseUrl, '/users', { userId });
 }
 
 /** Changes latency, takes the platform down, or accepts everybody (tests, demos). */
 export function suishenbanSandboxSettings(baseUrl: string, patch: Partial<SuishenbanSandboxSettings>): Promise<SuishenbanSandboxSettings> {
-  return controlCall(baseUrl, '/settings', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(patch) });
+  return control.post(baseUrl, '/settings', patch);
 }
