@@ -11,6 +11,7 @@ import { ApiRoutes } from './http/route';
 import { apiNotFound, errorMiddleware } from './http/error-middleware';
 import { csrfProtection } from './http/csrf';
 import { rejectControlCharacters } from './http/control-characters';
+import { jsonBody } from './http/json-body';
 import { RateLimitStore, rateLimits, routeRateLimits, signInRules, smsRulesFor, uploadRules, type RateLimitRule } from './http/rate-limit';
 import { AuthService } from './auth/auth.service';
 import { authRoutes } from './auth/auth.routes';
@@ -236,7 +237,7 @@ export function createApp(deps: AppDeps): BpmApp {
 
   const secureCookies = deps.config.secureCookies ?? false;
   // CSRF first: a forged request is refused before its body is parsed or its session is loaded.
-  app.use('/api', csrfProtection({ secret: deps.config.sessionSecret, secure: secureCookies }), express.json({ limit: '100kb' }), rejectControlCharacters);
+  app.use('/api', csrfProtection({ secret: deps.config.sessionSecret, secure: secureCookies }), jsonBody(), rejectControlCharacters);
   // Needs the parsed body (per-username limit); counts only failed sign-ins.
   app.use('/api/auth/login', rateLimits(limitStore, signInRules));
   // Uploads (uploadRules key on the signed-in user, so these run after the session is loaded).

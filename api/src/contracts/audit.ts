@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { paged } from './paged';
 
 export const auditResults = ['success', 'failure', 'denied'] as const;
 export const auditResultLabels: Record<(typeof auditResults)[number], string> = { success: '成功', failure: '失败', denied: '拒绝' };
@@ -34,7 +35,7 @@ export const auditEntryView = z.object({
 });
 export type AuditEntryView = z.infer<typeof auditEntryView>;
 
-export const auditPage = z.object({ items: z.array(auditEntryView), total: z.number(), page: z.number(), pageSize: z.number() });
+export const auditPage = paged(auditEntryView);
 export type AuditPageView = z.infer<typeof auditPage>;
 
 export const auditVerification = z.object({

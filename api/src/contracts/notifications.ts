@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { paged } from './paged';
 
 // Notifications (G5): message templates an admin edits, and the message centre (消息中心) where
 // each person finds every message sent to them by 随申办 push or SMS.
@@ -155,12 +156,9 @@ export const messageView = z.object({
 });
 export type MessageView = z.infer<typeof messageView>;
 
-export const messagePage = z.object({
-  items: z.array(messageView),
-  total: z.number().int(),
+export const messagePage = paged(messageView).extend({
+  /** The person's unread messages, whatever the filter. */
   unread: z.number().int(),
-  page: z.number().int(),
-  pageSize: z.number().int(),
 });
 export type MessagePage = z.infer<typeof messagePage>;
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pageQuery, paged } from './paged';
 import { levelCodes, registrationStatuses } from './registration';
 
 /**
@@ -41,8 +42,6 @@ const fen = (what: string) =>
     .min(0, `${what}不能为负数`)
     .max(100_000_000, `${what}不能超过1000000元`);
 
-const pageNo = z.coerce.number({ error: '页码不正确' }).int('页码不正确').min(1, '页码不正确').max(100_000, '页码不正确').default(1);
-const pageSize = z.coerce.number({ error: '每页条数不正确' }).int('每页条数不正确').min(1, '每页条数不正确').max(100, '每页最多100条').default(20);
 
 export const paymentOrderSortFields = ['paidAt', 'createdAt', 'amountFen', 'orderNo'] as const;
 export type PaymentOrderSortField = (typeof paymentOrderSortFields)[number];
@@ -72,8 +71,7 @@ export const paymentOrderQuery = z
       .toUpperCase()
       .regex(/^\d{17}[\dX]$/, '证件号码应为18位，最后一位可以是数字或X')
       .optional(),
-    page: pageNo,
-    pageSize,
+    ...pageQuery,
     sort: z.enum(paymentOrderSortFields, { error: '排序字段不正确' }).default('paidAt'),
     order: z.enum(['asc', 'desc'], { error: '排序方向不正确' }).default('desc'),
   })
@@ -104,13 +102,9 @@ export const paymentOrderRow = z.object({
 });
 export type PaymentOrderRow = z.infer<typeof paymentOrderRow>;
 
-export const paymentOrderPage = z.object({
-  items: z.array(paymentOrderRow),
-  total: z.number().int(),
+export const paymentOrderPage = paged(paymentOrderRow).extend({
   /** Sum of the amounts of every order matching the query (not only this page). */
   totalAmountFen: z.number().int(),
-  page: z.number().int(),
-  pageSize: z.number().int(),
 });
 export type PaymentOrderPage = z.infer<typeof paymentOrderPage>;
 
@@ -188,17 +182,11 @@ export type RefundRejection = z.infer<typeof refundRejection>;
 
 export const refundListQuery = z.object({
   status: z.enum(refundStatuses, { error: '退款状态不正确' }).default('requested'),
-  page: pageNo,
-  pageSize,
+  ...pageQuery,
 });
 export type RefundListQuery = z.infer<typeof refundListQuery>;
 
-export const refundPage = z.object({
-  items: z.array(refundView),
-  total: z.number().int(),
-  page: z.number().int(),
-  pageSize: z.number().int(),
-});
+export const refundPage = paged(refundView);
 export type RefundPage = z.infer<typeof refundPage>;
 
 // --- reconciliation (对账) ---

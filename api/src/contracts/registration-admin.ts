@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pageQuery, paged } from './paged';
 import {
   educationLevels,
   educationRecord,
@@ -48,8 +49,7 @@ export const registrationSearchQuery = z
     /** Days in Shanghai time, both included. */
     submittedFrom: isoDay('报名开始日期').optional(),
     submittedTo: isoDay('报名截止日期').optional(),
-    page: z.coerce.number({ error: '页码不正确' }).int('页码不正确').min(1, '页码不正确').max(100_000, '页码不正确').default(1),
-    pageSize: z.coerce.number({ error: '每页条数不正确' }).int('每页条数不正确').min(1, '每页条数不正确').max(100, '每页最多100条').default(20),
+    ...pageQuery,
     sort: z.enum(registrationSortFields, { error: '排序字段不正确' }).default('submittedAt'),
     order: z.enum(['asc', 'desc'], { error: '排序方向不正确' }).default('desc'),
   })
@@ -77,12 +77,7 @@ export const registrationSearchRow = registrationView.pick({
 });
 export type RegistrationSearchRow = z.infer<typeof registrationSearchRow>;
 
-export const registrationSearchPage = z.object({
-  items: z.array(registrationSearchRow),
-  total: z.number().int(),
-  page: z.number().int(),
-  pageSize: z.number().int(),
-});
+export const registrationSearchPage = paged(registrationSearchRow);
 export type RegistrationSearchPage = z.infer<typeof registrationSearchPage>;
 
 /** What the search form offers: the exams within the user's data scope and the majors. */

@@ -31,4 +31,19 @@ describe('control characters in input (S1)', () => {
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ body, query: { q: '中文' } });
   });
+
+  it('S1 stops walking at the nesting limit and refuses what lies deeper instead of overflowing the stack', async () => {
+    let deep: unknown = 'bell\u0007';
+    for (let i = 0; i < 10_000; i++) deep = { a: deep };
+    const walked = express();
+    walked.use((req, _res, next) => {
+      req.body = deep;
+      next();
+    }, rejectControlCharacters);
+    walked.post('/echo', (_req, res) => void res.json({}));
+    walked.use(errorMiddleware(pino({ level: 'silent' })));
+    const res = await supertest(walked).post('/echo');
+    expect(res.status).toBe(400);
+    expect(res.body.fields).toEqual([{ field: Array(33).fill('a').join('.'), message: '提交的数据嵌套层级过深（最多32层）' }]);
+  });
 });

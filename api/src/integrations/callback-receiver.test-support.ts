@@ -1,5 +1,5 @@
 import http from 'node:http';
-import { closeServer, listen, readBody, serverUrl } from './sandbox-http';
+import { closeServer, listen, readBody, serverUrl } from './sandbox-kit/sandbox-http';
 
 /** Test support for the adapters' unit tests: our side of a platform's signed callbacks. */
 

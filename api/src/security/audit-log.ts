@@ -2,6 +2,8 @@ import type { Knex } from 'knex';
 import { z } from 'zod';
 import type { Db } from '../db/knex';
 import { escapeLike } from '../db/escape-like';
+import { fetchPage } from '../db/paging';
+import type { Paged } from '../contracts/paged';
 import { maskIdNumber, maskPhone } from './masking';
 import {
   ChainVerifier,
@@ -55,12 +57,7 @@ export const auditPageFilterSchema = auditFilterSchema.extend({
 });
 export type AuditPageFilter = z.infer<typeof auditPageFilterSchema>;
 
-export interface AuditPage {
-  items: AuditRecord[];
-  total: number;
-  page: number;
-  pageSize: number;
-}
+export type AuditPage = Paged<AuditRecord>;
 
 // Any constant works; it only has to be the same for every writer of the chain.
 const APPEND_LOCK_KEY = 0x4155_4449; // 'AUDI'
@@ -155,10 +152,8 @@ export class AuditLog {
 
   /** Newest first. */
   async list(filter: AuditPageFilter): Promise<AuditPage> {
-    const { page, pageSize } = filter;
-    const counted = (await this.#filtered(filter).count({ count: '*' }).first()) as { count: string | number } | undefined;
-    const rows = (await this.#filtered(filter).select('*').orderBy('id', 'desc').offset((page - 1) * pageSize).limit(pageSize)) as AuditLogRow[];
-    return { items: rows.map(toRecord), total: Number(counted?.count ?? 0), page, pageSize };
+    const { rows, total } = await fetchPage<AuditLogRow>(this.#filtered(filter), this.#filtered(filter).select('*').orderBy('id', 'desc'), filter);
+    return { items: rows.map(toRecord), total, page: filter.page, pageSize: filter.pageSize };
   }
 
   /**

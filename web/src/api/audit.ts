@@ -6,16 +6,14 @@ import {
   type AuditQuery,
   type AuditVerificationView,
 } from '../../../api/src/contracts/audit';
+import type { PageRequest } from '../../../api/src/contracts/paged';
 import { getJson, postJson } from './http';
 
 const base = '/api/audit';
 
 /** The filter part of the audit query (the same for the list and the CSV export). */
 export type AuditFilter = Pick<AuditQuery, 'from' | 'to' | 'actor' | 'action' | 'result'>;
-export interface AuditPaging {
-  page: number;
-  pageSize: number;
-}
+export type AuditPaging = PageRequest;
 
 const filterKeys = ['from', 'to', 'actor', 'action', 'result'] as const;
 

@@ -1,17 +1,13 @@
 import { ref, type Ref } from 'vue';
+import type { PageRequest, Paged } from '../../../api/src/contracts/paged';
 import { ApiRequestError } from '../api/http';
 
-export interface PageRequest {
-  page: number;
-  pageSize: number;
-}
+export type { PageRequest };
 
-export interface PageResult<Row> {
-  items: Row[];
-  total: number;
-}
+/** What the table needs of a page answer (`Paged` has these, and what the list adds). */
+type PageResult = Pick<Paged<unknown>, 'items' | 'total'>;
 
-export interface PagedQuery<Result extends PageResult<unknown>> {
+export interface PagedQuery<Result extends PageResult> {
   rows: Ref<Result['items']>;
   total: Ref<number>;
   page: Ref<number>;
@@ -31,7 +27,7 @@ export interface PagedQuery<Result extends PageResult<unknown>> {
  * The state of a server-paged table: rows, total, page and page size, loading flag and load error.
  * `fetchPage` asks the API for one page; refusals (ApiRequestError) become `loadError`, anything else is rethrown.
  */
-export function usePagedQuery<Result extends PageResult<unknown>>(
+export function usePagedQuery<Result extends PageResult>(
   fetchPage: (paging: PageRequest) => Promise<Result>,
   options: { pageSize?: number } = {},
 ): PagedQuery<Result> {

@@ -24,7 +24,7 @@ export class MessageCentreService {
   constructor(private readonly messages: MessageRepository) {}
 
   async list(userId: number, query: { page: number; pageSize: number; unreadOnly: boolean }): Promise<MessagePage> {
-    const { rows, total, unread } = await this.messages.listForUser(userId, { offset: (query.page - 1) * query.pageSize, limit: query.pageSize, unreadOnly: query.unreadOnly });
+    const { rows, total, unread } = await this.messages.listForUser(userId, query);
     return { items: rows.map(view), total, unread, page: query.page, pageSize: query.pageSize };
   }
 

@@ -1,4 +1,5 @@
 import type { Db } from '../../db/knex';
+import { onPage, type PageRequest } from '../../db/paging';
 import type { DeliveryStatus, MessageChannel } from '../../contracts/notifications';
 
 export interface MessageRow {
@@ -91,13 +92,13 @@ export class MessageRepository {
     await this.db('messages').where({ id }).update({ sms_requested_at: null, last_error: errorText(reason) });
   }
 
-  async listForUser(userId: number, options: { offset: number; limit: number; unreadOnly: boolean }): Promise<{ rows: MessageRow[]; total: number; unread: number }> {
+  async listForUser(userId: number, options: PageRequest & { unreadOnly: boolean }): Promise<{ rows: MessageRow[]; total: number; unread: number }> {
     const mine = () => {
       const q = this.db<MessageRow>('messages').where({ user_id: userId });
       return options.unreadOnly ? q.whereNull('read_at') : q;
     };
     const [rows, total, unread] = await Promise.all([
-      mine().orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]).offset(options.offset).limit(options.limit),
+      onPage(mine().orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]), options),
       mine().count<{ count: string }[]>({ count: '*' }),
       this.countUnread(userId),
     ]);

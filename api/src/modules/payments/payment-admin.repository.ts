@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { Db } from '../../db/knex';
+import { countRows, fetchPage, onPage, type PageRequest } from '../../db/paging';
 import type { PaymentOrderSortField, PaymentOrderStatus, RefundKind, RefundStatus } from '../../contracts/payment-admin';
 import { escapeLike } from '../../db/escape-like';
 import type { RegistrationDetailRow } from '../registration/registration-records.service';
@@ -177,14 +178,13 @@ export class PaymentAdminRepository {
   ): Promise<{ rows: OrderWithRegistration[]; total: number; totalAmountFen: number }> {
     const counted = (await this.filtered(filter).count({ count: '*' }).sum({ sum: 'o.amount_fen' }).first()) as { count: string | number; sum: string | number | null } | undefined;
     const q = this.withColumns(this.filtered(filter)).orderByRaw(`${sortColumns[paging.sort]} ${paging.order} nulls last, o.id ${paging.order}`);
-    if ('page' in paging) q.offset((paging.page - 1) * paging.pageSize).limit(paging.pageSize);
+    if ('page' in paging) onPage(q, paging);
     else q.limit(paging.limit);
     return { rows: (await q) as OrderWithRegistration[], total: Number(counted?.count ?? 0), totalAmountFen: Number(counted?.sum ?? 0) };
   }
 
-  async count(filter: PaymentOrderFilter): Promise<number> {
-    const counted = (await this.filtered(filter).count({ count: '*' }).first()) as { count: string | number } | undefined;
-    return Number(counted?.count ?? 0);
+  count(filter: PaymentOrderFilter): Promise<number> {
+    return countRows(this.filtered(filter));
   }
 
   async findOrder(orderNo: string): Promise<OrderWithRegistration | undefined> {
@@ -230,14 +230,11 @@ export class PaymentAdminRepository {
       });
   }
 
-  async refunds(status: RefundStatus, page: number, pageSize: number): Promise<{ rows: RefundWithRegistration[]; total: number }> {
-    const counted = (await this.db('payment_refunds').where({ status }).count({ count: '*' }).first()) as { count: string | number } | undefined;
-    const rows = (await this.refundsQuery()
+  refunds(status: RefundStatus, paging: PageRequest): Promise<{ rows: RefundWithRegistration[]; total: number }> {
+    const ordered = this.refundsQuery()
       .where('f.status', status)
-      .orderBy([{ column: 'f.created_at', order: status === 'requested' ? 'asc' : 'desc' }, { column: 'f.id', order: 'asc' }])
-      .offset((page - 1) * pageSize)
-      .limit(pageSize)) as RefundWithRegistration[];
-    return { rows, total: Number(counted?.count ?? 0) };
+      .orderBy([{ column: 'f.created_at', order: status === 'requested' ? 'asc' : 'desc' }, { column: 'f.id', order: 'asc' }]);
+    return fetchPage<RefundWithRegistration>(this.db('payment_refunds').where({ status }), ordered, paging);
   }
 
   async refundsOfOrder(orderId: number): Promise<RefundWithRegistration[]> {

@@ -166,7 +166,7 @@ export class PaymentAdminService {
   }
 
   async refunds(query: RefundListQuery): Promise<RefundPage> {
-    const { rows, total } = await this.repo.refunds(query.status, query.page, query.pageSize);
+    const { rows, total } = await this.repo.refunds(query.status, query);
     return { items: this.registrations.openRows(rows).map(toRefund), total, page: query.page, pageSize: query.pageSize };
   }
 

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { Db } from '../../db/knex';
+import { fetchPage } from '../../db/paging';
 import type { CorrectableField, RegistrationSortField, StatisticsDimension } from '../../contracts/registration-admin';
 import type { LevelCode, RegistrationStatus } from '../../contracts/registration';
 import { escapeLike } from '../../db/escape-like';
@@ -127,12 +128,8 @@ export class RegistrationAdminRepository {
     filter: RegistrationFilter,
     paging: { page: number; pageSize: number; sort: RegistrationSortField; order: 'asc' | 'desc' },
   ): Promise<{ rows: AdminRegistrationRow[]; total: number }> {
-    const counted = (await this.scoped(scope, filter).count({ count: '*' }).first()) as { count: string | number } | undefined;
-    const rows = (await this.withNames(this.scoped(scope, filter))
-      .orderBy([{ column: sortColumns[paging.sort], order: paging.order }, { column: 'r.id', order: paging.order }])
-      .offset((paging.page - 1) * paging.pageSize)
-      .limit(paging.pageSize)) as AdminRegistrationRow[];
-    return { rows, total: Number(counted?.count ?? 0) };
+    const ordered = this.withNames(this.scoped(scope, filter)).orderBy([{ column: sortColumns[paging.sort], order: paging.order }, { column: 'r.id', order: paging.order }]);
+    return fetchPage<AdminRegistrationRow>(this.scoped(scope, filter), ordered, paging);
   }
 
   async findByNo(registrationNo: string): Promise<AdminRegistrationRow | undefined> {

@@ -1,24 +1,8 @@
 import crypto from 'node:crypto';
 import http from 'node:http';
 import { shanghaiDistricts } from '../../../contracts/registration';
-import {
-  SANDBOX_CONTROL as CONTROL,
-  SandboxError,
-  closeServer,
-  isHttpUrl,
-  listen,
-  loadStateFile,
-  nonceGuard,
-  readBody,
-  sandboxControlCall,
-  sandboxRequestListener,
-  saveStateFile,
-  sendJson,
-  serverUrl,
-  applySwitches,
-  patchSwitches,
-  readJsonObject,
-} from '../../sandbox-http';
+import { SandboxError, isHttpUrl, loadStateFile, nonceGuard, parseJsonObject, readRequestBody, sandboxControlClient, saveStateFile, sendJson, sendText } from '../../sandbox-kit/sandbox-http';
+import { isDelayList, patchedBackoff, startSandboxServer } from '../../sandbox-kit/sandbox-server';
 import { CallbackSender, newCallback, type CallbackAttempt, type SignedCallback } from '../../signed-callbacks';
 import { Sm2Service } from '../../../security/sm2';
 import { generateSm2KeyPair, isValidSm2KeyPair, type Sm2KeyPair } from '../../../security/sm2-keys';
@@ -339,14 +323,7 @@ export async function startCourierSandbox(options: CourierSandboxOptions): Promi
 
   function createWaybill(app: CourierApp, raw: Buffer): SandboxWaybill {
     const w = courierWire.waybill;
-    let value: unknown;
-    try {
-      value = JSON.parse(raw.toString('utf8'));
-    } catch {
-      throw new SandboxError(400, courierErrorCodes.invalidParam, '请求体不是有效的JSON');
-    }
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new SandboxError(400, courierErrorCodes.invalidParam, '请求体不是有效的JSON对象');
-    const body = value as Record<string, unknown>;
+    const body = parseJsonObject(raw, courierErrorCodes.invalidParam);
     if (body[w.appId] !== app.appId) throw new SandboxError(400, courierErrorCodes.invalidParam, `应用标识（${w.appId}）与签名应用不一致`, w.appId);
     const orderNo = body[w.orderNo];
     if (typeof orderNo !== 'string' || !COURIER_ORDER_NO.test(orderNo)) throw new SandboxError(400, courierErrorCodes.invalidParam, `订单号（${w.orderNo}）须为6至64位字母、数字、下划线或连字符`, w.orderNo);
@@ -416,18 +393,14 @@ export async function startCourierSandbox(options: CourierSandboxOptions): Promi
     return matches[0]!;
   }
 
-  function applySettings(patch: Record<string, unknown>): CourierSandboxSettings {
-    const next = patchSwitches(settings, patch, ['down', 'dropCallbacks'], courierErrorCodes.invalidParam);
-    const delays = (list: unknown, max: number) => Array.isArray(list) && list.length <= max && list.every((d) => typeof d === 'number' && Number.isInteger(d) && d >= 0 && d <= 86_400_000);
-    if (patch.callbackBackoffMs !== undefined) {
-      if (!delays(patch.callbackBackoffMs, 50)) throw new SandboxError(400, courierErrorCodes.invalidParam, 'callbackBackoffMs须为至多50个非负整数（毫秒）', 'callbackBackoffMs');
-      next.callbackBackoffMs = patch.callbackBackoffMs as number[];
-    }
+  /** The courier's own settings in a `POST /__sandbox/settings` patch, checked, set on `next`. */
+  function patchSettings(next: CourierSandboxSettings, patch: Record<string, unknown>): void {
+    next.callbackBackoffMs = patchedBackoff(patch, courierErrorCodes.invalidParam) ?? next.callbackBackoffMs;
     if (patch.timelineMs !== undefined) {
-      if (patch.timelineMs !== null && !(delays(patch.timelineMs, STEPS.length) && (patch.timelineMs as number[]).length === STEPS.length)) {
+      if (patch.timelineMs !== null && !(isDelayList(patch.timelineMs, STEPS.length) && patch.timelineMs.length === STEPS.length)) {
         throw new SandboxError(400, courierErrorCodes.invalidParam, `timelineMs须为null或${STEPS.length}个非负整数（毫秒）`, 'timelineMs');
       }
-      next.timelineMs = patch.timelineMs as number[] | null;
+      next.timelineMs = patch.timelineMs;
     }
     if (patch.unservedDistricts !== undefined) {
       const list = patch.unservedDistricts;
@@ -436,75 +409,64 @@ export async function startCourierSandbox(options: CourierSandboxOptions): Promi
       }
       next.unservedDistricts = list as string[];
     }
-    Object.assign(settings, next);
-    return settings;
-  }
-
-  async function control(req: http.IncomingMessage, url: URL, json: (status: number, body: unknown) => void): Promise<void> {
-    const route = url.pathname.slice(CONTROL.length);
-    if (route === '/settings') {
-      if (req.method === 'GET') return json(200, settings);
-      if (req.method === 'POST') return json(200, applySettings(await readJsonObject(req, MAX_BODY, courierErrorCodes.invalidParam)));
-    }
-    if (req.method === 'GET' && route === '/waybills') return json(200, { waybills: [...waybills.values()] });
-    if (req.method === 'GET' && route === '/callbacks') {
-      const no = url.searchParams.get('waybill_no');
-      return json(200, { callbacks: no ? callbacks.filter((c) => c.waybillNo === no || c.orderNo === no) : callbacks.slice(-200) });
-    }
-    const resend = /^\/callbacks\/([0-9a-f-]{36})\/resend$/.exec(route);
-    if (resend && req.method === 'POST') {
-      const callback = callbacks.find((c) => c.notifyId === resend[1]);
-      if (!callback) throw new SandboxError(404, courierErrorCodes.notFound, '通知不存在');
-      const attempt = await sender.resend(callback);
-      persist();
-      return json(200, { callback, attempt });
-    }
-    const match = /^\/waybills\/([A-Za-z0-9_-]{1,64})(\/advance)?$/.exec(route);
-    if (match && req.method === (match[2] ? 'POST' : 'GET')) {
-      const waybill = controlWaybill(match[1]!);
-      if (match[2]) advance(waybill);
-      return json(200, { waybill, callbacks: callbacks.filter((c) => c.waybillNo === waybill.waybillNo) });
-    }
-    throw new SandboxError(404, courierErrorCodes.notFound, '接口不存在');
   }
 
   // --- dispatch -----------------------------------------------------------------------------
 
-  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://sandbox');
-    const plainJson = (status: number, body: unknown) => sendJson(res, status, body);
-    if (url.pathname.startsWith(`${CONTROL}/`)) return control(req, url, plainJson);
-    await applySwitches(settings, courierErrorCodes.serviceUnavailable, '快递服务平台系统维护中，请稍后再试');
-    const p = courierWire.paths;
-    if (req.method === 'GET' && url.pathname === p.keys) return plainJson(200, { [courierWire.keys.publicKey]: keyPair.publicKey, [courierWire.keys.alg]: courierWire.alg });
-
-    const raw = await readBody(req, MAX_BODY);
-    if (!raw) throw new SandboxError(413, courierErrorCodes.invalidParam, '请求体过大');
-    const { app, nonce } = authenticate(req, raw);
-    const answer = (body: unknown) => {
-      const text = JSON.stringify(body);
-      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...signHeaders(sign, 'response', app.appId, nonce, text) });
-      res.end(text);
-    };
-    const waybillPath = new RegExp(`^${p.waybills}/([A-Za-z0-9_-]{1,64})(${p.cancelSuffix})?$`).exec(url.pathname);
-    if (req.method === 'POST' && url.pathname === p.waybills) return answer(waybillWire(createWaybill(app, raw)));
-    if (waybillPath && req.method === (waybillPath[2] ? 'POST' : 'GET')) {
-      const waybill = appWaybill(app, waybillPath[1]!);
-      return answer(waybillWire(waybillPath[2] ? cancel(waybill) : waybill));
-    }
-    throw new SandboxError(404, courierErrorCodes.notFound, '接口不存在');
-  }
-
-  const server = http.createServer(sandboxRequestListener(handle, courierWire.error, '快递服务平台内部错误'));
-  await listen(server, options.port, options.host);
-  const url = serverUrl(server);
+  const p = courierWire.paths;
+  const sandbox = await startSandboxServer({
+    port: options.port,
+    host: options.host,
+    errors: { fields: courierWire.error, notFoundCode: courierErrorCodes.notFound, internalMessage: '快递服务平台内部错误' },
+    controls: {
+      settings,
+      flags: ['down', 'dropCallbacks'],
+      patch: patchSettings,
+      invalidCode: courierErrorCodes.invalidParam,
+      unavailableCode: courierErrorCodes.serviceUnavailable,
+      downMessage: '快递服务平台系统维护中，请稍后再试',
+      maxBody: MAX_BODY,
+      routes: ({ url }) => {
+        const withCallbacks = (waybill: SandboxWaybill) => ({ waybill, callbacks: callbacks.filter((c) => c.waybillNo === waybill.waybillNo) });
+        return [
+          ['GET', '/waybills', () => ({ waybills: [...waybills.values()] })],
+          ['GET', '/callbacks', () => {
+            const no = url.searchParams.get('waybill_no');
+            return { callbacks: no ? callbacks.filter((c) => c.waybillNo === no || c.orderNo === no) : callbacks.slice(-200) };
+          }],
+          ['POST', /^\/callbacks\/([0-9a-f-]{36})\/resend$/, async ([notifyId]) => {
+            const callback = callbacks.find((c) => c.notifyId === notifyId);
+            if (!callback) throw new SandboxError(404, courierErrorCodes.notFound, '通知不存在');
+            const attempt = await sender.resend(callback);
+            persist();
+            return { callback, attempt };
+          }],
+          ['GET', /^\/waybills\/([A-Za-z0-9_-]{1,64})$/, ([no]) => withCallbacks(controlWaybill(no!))],
+          ['POST', /^\/waybills\/([A-Za-z0-9_-]{1,64})\/advance$/, ([no]) => withCallbacks(advance(controlWaybill(no!)))],
+        ];
+      },
+    },
+    async handle({ req, res, url, route }) {
+      if (req.method === 'GET' && url.pathname === p.keys) return sendJson(res, 200, { [courierWire.keys.publicKey]: keyPair.publicKey, [courierWire.keys.alg]: courierWire.alg });
+      const raw = await readRequestBody(req, MAX_BODY, courierErrorCodes.invalidParam);
+      const { app, nonce } = authenticate(req, raw);
+      const answer = (body: unknown) => {
+        const text = JSON.stringify(body);
+        sendText(res, 200, text, signHeaders(sign, 'response', app.appId, nonce, text));
+      };
+      route([
+        ['POST', p.waybills, () => answer(waybillWire(createWaybill(app, raw)))],
+        ['GET', new RegExp(`^${p.waybills}/([A-Za-z0-9_-]{1,64})$`), ([no]) => answer(waybillWire(appWaybill(app, no!)))],
+        ['POST', new RegExp(`^${p.waybills}/([A-Za-z0-9_-]{1,64})${p.cancelSuffix}$`), ([no]) => answer(waybillWire(cancel(appWaybill(app, no!))))],
+      ]);
+    },
+  });
   // What a previous run left open goes on: unacknowledged callbacks, and waybills on their timeline.
   sender.resume(callbacks);
   for (const waybill of waybills.values()) scheduleStep(waybill);
   persist();
   return {
-    server,
-    url,
+    ...sandbox,
     publicKey: keyPair.publicKey,
     close: () => {
       closing.abort();
@@ -512,36 +474,36 @@ export async function startCourierSandbox(options: CourierSandboxOptions): Promi
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
       stepTimers.clear();
-      return closeServer(server);
+      return sandbox.close();
     },
   };
 }
 
-const controlCall = <T>(baseUrl: string, route: string, init?: RequestInit): Promise<T> => sandboxControlCall<T>('courier', baseUrl, route, init);
+const control = sandboxControlClient('courier');
 
 /** Moves a waybill to its next tracking event now (`no`: waybill or client order number). */
 export function sandboxAdvance(baseUrl: string, no: string): Promise<{ waybill: SandboxWaybill; callbacks: SandboxCallback[] }> {
-  return controlCall(baseUrl, `/waybills/${encodeURIComponent(no)}/advance`, { method: 'POST' });
+  return control.post(baseUrl, `/waybills/${encodeURIComponent(no)}/advance`);
 }
 
 export function sandboxWaybill(baseUrl: string, no: string): Promise<{ waybill: SandboxWaybill; callbacks: SandboxCallback[] }> {
-  return controlCall(baseUrl, `/waybills/${encodeURIComponent(no)}`);
+  return control.get(baseUrl, `/waybills/${encodeURIComponent(no)}`);
 }
 
 export async function sandboxWaybills(baseUrl: string): Promise<SandboxWaybill[]> {
-  return (await controlCall<{ waybills: SandboxWaybill[] }>(baseUrl, '/waybills')).waybills;
+  return (await control.get<{ waybills: SandboxWaybill[] }>(baseUrl, '/waybills')).waybills;
 }
 
 /** The callbacks of a waybill (every attempt, with the client's answer). */
 export async function sandboxCallbacks(baseUrl: string, no: string): Promise<SandboxCallback[]> {
-  return (await controlCall<{ callbacks: SandboxCallback[] }>(baseUrl, `/callbacks?waybill_no=${encodeURIComponent(no)}`)).callbacks;
+  return (await control.get<{ callbacks: SandboxCallback[] }>(baseUrl, `/callbacks?waybill_no=${encodeURIComponent(no)}`)).callbacks;
 }
 
 /** Delivers a callback once more, signed afresh, as a platform may; the client's answer. */
 export function sandboxResend(baseUrl: string, notifyId: string): Promise<{ callback: SandboxCallback; attempt: CallbackAttempt }> {
-  return controlCall(baseUrl, `/callbacks/${encodeURIComponent(notifyId)}/resend`, { method: 'POST' });
+  return control.post(baseUrl, `/callbacks/${encodeURIComponent(notifyId)}/resend`);
 }
 
 export function sandboxSettings(baseUrl: string, patch: Partial<CourierSandboxSettings> = {}): Promise<CourierSandboxSettings> {
-  return controlCall(baseUrl, '/settings', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(patch) });
+  return control.post(baseUrl, '/settings', patch);
 }

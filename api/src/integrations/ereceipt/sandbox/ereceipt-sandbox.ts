@@ -1,21 +1,8 @@
 import crypto from 'node:crypto';
 import http from 'node:http';
-import {
-  SANDBOX_CONTROL as CONTROL,
-  SandboxError,
-  closeServer,
-  listen,
-  loadStateFile,
-  nonceGuard,
-  readBody,
-  sandboxRequestListener,
-  saveStateFile,
-  sendJson,
-  serverUrl,
-  applySwitches,
-  patchSwitches,
-  readJsonObject,
-} from '../../sandbox-http';
+import { SandboxError, loadStateFile, nonceGuard, parseJson, readRequestBody, sandboxControlClient, saveStateFile, sendJson } from '../../sandbox-kit/sandbox-http';
+import { escapeHtml, pageStyle, sendPage } from '../../sandbox-kit/sandbox-page';
+import { matchRoute, startSandboxServer } from '../../sandbox-kit/sandbox-server';
 import { Sm2Service } from '../../../security/sm2';
 import { generateSm2KeyPair, isValidSm2KeyPair, type Sm2KeyPair } from '../../../security/sm2-keys';
 import { formatBeijingTime, formatCompactTime, formatYuan, parseCompactTime } from '../../wire-formats';
@@ -29,6 +16,7 @@ import {
   receiptSigningText,
   signRequest,
   type ReceiptItemFields,
+  type ReceiptSignedFields,
 } from '../ereceipt-wire';
 import { renderSimplePdf } from './receipt-pdf';
 
@@ -72,17 +60,8 @@ export interface EReceiptSandboxSettings {
   down: boolean;
 }
 
-export interface SandboxReceipt {
-  receiptCode: string;
-  receiptNo: string;
-  checkCode: string;
-  issuedAt: string;
-  orderNo: string;
-  tradeNo: string;
-  payerName: string;
-  payeeName: string;
-  amountFen: number;
-  paidAt: string;
+/** A receipt as the sandbox issued it: the fields its fiscal signature covers, a remark and the signature. */
+export interface SandboxReceipt extends ReceiptSignedFields {
   items: ReceiptItemFields[];
   remark: string;
   signature: string;
@@ -97,17 +76,14 @@ const MAX_BODY = 32 * 1024;
 const MAX_ITEMS = 20;
 const TEXT = (max: number) => new RegExp(`^[^\\p{Cc}]{1,${max}}$`, 'u');
 const CHECK_ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
-const escapeHtml = (text: string): string =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 
-const STYLE = `body{font-family:"PingFang SC","Microsoft YaHei",sans-serif;background:#f5f1ee;margin:0;color:#1f2d3d}
+const STYLE = pageStyle(`body{font-family:"PingFang SC","Microsoft YaHei",sans-serif;background:#f5f1ee;margin:0;color:#1f2d3d}
 header{background:#b3261e;color:#fff;padding:14px 24px;font-size:20px}
 main{max-width:620px;margin:24px auto;background:#fff;padding:24px;border-radius:6px;box-shadow:0 2px 8px rgba(0,0,0,.1)}
 h1{font-size:18px;margin:0 0 12px}label{display:block;margin:8px 0 4px}input{width:100%;box-sizing:border-box;padding:8px;font-size:15px}
 button{margin-top:14px;padding:10px 18px;background:#b3261e;color:#fff;border:0;border-radius:4px;font-size:15px;cursor:pointer}
 table{width:100%;border-collapse:collapse;margin:12px 0}th,td{border:1px solid #e4d6d0;padding:6px 8px;text-align:left}th{background:#faf5f2;font-weight:normal;color:#606f80}
-.ok{background:#f0f9eb;color:#529b2e;padding:8px 12px;border-radius:4px}.error{background:#fef0f0;color:#c45656;padding:8px 12px;border-radius:4px}`;
-const STYLE_HASH = `'sha256-${crypto.createHash('sha256').update(STYLE).digest('base64')}'`;
+.ok{background:#f0f9eb;color:#529b2e;padding:8px 12px;border-radius:4px}.error{background:#fef0f0;color:#c45656;padding:8px 12px;border-radius:4px}`);
 
 const validState = (state: PersistedState): boolean => isValidSm2KeyPair(state.keyPair) && Array.isArray(state.receipts);
 
@@ -197,12 +173,8 @@ export async function startEReceiptSandbox(options: EReceiptSandboxOptions): Pro
   }
 
   function issue(raw: Buffer): SandboxReceipt {
-    let value: unknown;
-    try {
-      value = JSON.parse(raw.toString('utf8'));
-    } catch {
-      throw invalid('', '请求体不是有效的JSON');
-    }
+    const value = parseJson(raw, eReceiptErrorCodes.invalidParam);
+    // Not an object: every field is missing, and the first is refused.
     const body = typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
     const f = eReceiptWire.issue;
     const orderNo = body[f.orderNo];
@@ -282,18 +254,7 @@ export async function startEReceiptSandbox(options: EReceiptSandboxOptions): Pro
   }
 
   function page(res: http.ServerResponse, status: number, body: string): void {
-    res.writeHead(status, {
-      'content-type': 'text/html; charset=utf-8',
-      'cache-control': 'no-store',
-      'content-security-policy': `default-src 'none'; style-src ${STYLE_HASH}; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
-      'x-content-type-options': 'nosniff',
-      'x-frame-options': 'DENY',
-      'referrer-policy': 'no-referrer',
-    });
-    res.end(
-      `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>财政电子票据查验</title><style>${STYLE}</style></head>` +
-        `<body><header>上海市财政电子票据查验平台（沙箱）</header><main>${body}</main></body></html>`,
-    );
+    sendPage(res, { status, title: '财政电子票据查验', banner: '上海市财政电子票据查验平台（沙箱）', style: STYLE, body });
   }
 
   function verifyPage(res: http.ServerResponse, url: URL): void {
@@ -337,77 +298,74 @@ export async function startEReceiptSandbox(options: EReceiptSandboxOptions): Pro
     res.end(pdf);
   }
 
-  async function control(req: http.IncomingMessage, url: URL, json: (status: number, body: unknown) => void): Promise<void> {
-    if (url.pathname === `${CONTROL}/receipts` && req.method === 'GET') return json(200, { receipts: [...byNo.values()] });
-    if (url.pathname === `${CONTROL}/settings`) {
-      if (req.method === 'GET') return json(200, settings);
-      if (req.method === 'POST') {
-        const patch = await readJsonObject(req, MAX_BODY, eReceiptErrorCodes.invalidParam);
-        Object.assign(settings, patchSwitches(settings, patch, ['down'], eReceiptErrorCodes.invalidParam));
-        return json(200, settings);
-      }
-    }
-    throw new SandboxError(404, eReceiptErrorCodes.notFound, '接口不存在');
-  }
-
-  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://sandbox');
-    const json = (status: number, body: unknown) => sendJson(res, status, body);
-    if (url.pathname.startsWith(`${CONTROL}/`)) return control(req, url, json);
-    await applySwitches(settings, eReceiptErrorCodes.serviceUnavailable, '财政电子票据平台系统维护中，请稍后再试');
-    const p = eReceiptWire.paths;
+  function verified(url: URL): SandboxReceipt | undefined {
     const v = eReceiptWire.verify;
-    if (req.method === 'GET') {
-      if (url.pathname === p.keys) return json(200, { [eReceiptWire.keys.publicKey]: keyPair.publicKey, [eReceiptWire.keys.alg]: eReceiptWire.alg });
-      if (url.pathname === p.verifyPage) return verifyPage(res, url);
-      if (url.pathname === p.verify || url.pathname === p.verifyPdf) {
-        const receipt = lookup(url.searchParams.get(v.receiptNo), url.searchParams.get(v.checkCode));
-        if (url.pathname === p.verifyPdf) {
-          if (!receipt) throw new SandboxError(404, eReceiptErrorCodes.receiptNotFound, '未找到该票据，或校验码不正确');
-          return pdfAnswer(res, receipt);
-        }
-        return json(200, receipt ? { [v.valid]: true, [v.receipt]: receiptWire(receipt) } : { [v.valid]: false });
-      }
-    }
-    const raw = await readBody(req, MAX_BODY);
-    if (!raw) throw new SandboxError(413, eReceiptErrorCodes.invalidParam, '请求体过大');
-    const pdfPath = new RegExp(`^${p.receipts}/(\\d{10})${p.pdfSuffix}$`).exec(url.pathname);
-    if (req.method === 'POST' && url.pathname === p.receipts) {
-      authenticate(req, raw);
-      return json(200, receiptWire(issue(raw)));
-    }
-    if (req.method === 'GET' && pdfPath) {
-      authenticate(req, raw);
-      const receipt = byNo.get(pdfPath[1]!);
-      if (!receipt) throw new SandboxError(404, eReceiptErrorCodes.receiptNotFound, '票据不存在', eReceiptWire.receipt.receiptNo);
-      return pdfAnswer(res, receipt);
-    }
-    throw new SandboxError(404, eReceiptErrorCodes.notFound, '接口不存在');
+    return lookup(url.searchParams.get(v.receiptNo), url.searchParams.get(v.checkCode));
   }
 
-  const server = http.createServer(sandboxRequestListener(handle, eReceiptWire.error, '财政电子票据平台内部错误'));
-  await listen(server, options.port, options.host);
-  const url = serverUrl(server);
-  if (!publicUrl) publicUrl = url;
+  const p = eReceiptWire.paths;
+  const sandbox = await startSandboxServer({
+    port: options.port,
+    host: options.host,
+    errors: { fields: eReceiptWire.error, notFoundCode: eReceiptErrorCodes.notFound, internalMessage: '财政电子票据平台内部错误' },
+    controls: {
+      settings,
+      flags: ['down'],
+      invalidCode: eReceiptErrorCodes.invalidParam,
+      unavailableCode: eReceiptErrorCodes.serviceUnavailable,
+      downMessage: '财政电子票据平台系统维护中，请稍后再试',
+      maxBody: MAX_BODY,
+      routes: () => [['GET', '/receipts', () => ({ receipts: [...byNo.values()] })]],
+    },
+    async handle({ req, res, url, route }) {
+      const v = eReceiptWire.verify;
+      // Public verification: anyone, no signature.
+      const open = matchRoute(
+        [
+          ['GET', p.keys, () => sendJson(res, 200, { [eReceiptWire.keys.publicKey]: keyPair.publicKey, [eReceiptWire.keys.alg]: eReceiptWire.alg })],
+          ['GET', p.verifyPage, () => verifyPage(res, url)],
+          ['GET', p.verify, () => {
+            const receipt = verified(url);
+            sendJson(res, 200, receipt ? { [v.valid]: true, [v.receipt]: receiptWire(receipt) } : { [v.valid]: false });
+          }],
+          ['GET', p.verifyPdf, () => {
+            const receipt = verified(url);
+            if (!receipt) throw new SandboxError(404, eReceiptErrorCodes.receiptNotFound, '未找到该票据，或校验码不正确');
+            pdfAnswer(res, receipt);
+          }],
+        ],
+        req.method,
+        url.pathname,
+      );
+      if (open) return open();
+      const raw = await readRequestBody(req, MAX_BODY, eReceiptErrorCodes.invalidParam);
+      route([
+        ['POST', p.receipts, () => {
+          authenticate(req, raw);
+          sendJson(res, 200, receiptWire(issue(raw)));
+        }],
+        ['GET', new RegExp(`^${p.receipts}/(\\d{10})${p.pdfSuffix}$`), ([receiptNo]) => {
+          authenticate(req, raw);
+          const receipt = byNo.get(receiptNo!);
+          if (!receipt) throw new SandboxError(404, eReceiptErrorCodes.receiptNotFound, '票据不存在', eReceiptWire.receipt.receiptNo);
+          pdfAnswer(res, receipt);
+        }],
+      ]);
+    },
+  });
+  if (!publicUrl) publicUrl = sandbox.url;
   persist();
-  return {
-    server,
-    url,
-    publicKey: keyPair.publicKey,
-    close: () => closeServer(server),
-  };
+  return { ...sandbox, publicKey: keyPair.publicKey };
 }
 
+const control = sandboxControlClient('e-receipt');
+
 /** Changes the sandbox's latency or takes it down (tests, demos). */
-export async function eReceiptSandboxSettings(baseUrl: string, patch: Partial<EReceiptSandboxSettings>): Promise<EReceiptSandboxSettings> {
-  const res = await fetch(`${baseUrl.replace(/\/+$/, '')}${CONTROL}/settings`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(patch) });
-  if (!res.ok) throw new Error(`e-receipt sandbox settings: HTTP ${res.status}`);
-  return (await res.json()) as EReceiptSandboxSettings;
+export function eReceiptSandboxSettings(baseUrl: string, patch: Partial<EReceiptSandboxSettings>): Promise<EReceiptSandboxSettings> {
+  return control.post(baseUrl, '/settings', patch);
 }
 
 /** Every receipt the sandbox has issued. */
 export async function eReceiptSandboxReceipts(baseUrl: string): Promise<SandboxReceipt[]> {
-  const res = await fetch(`${baseUrl.replace(/\/+$/, '')}${CONTROL}/receipts`);
-  if (!res.ok) throw new Error(`e-receipt sandbox receipts: HTTP ${res.status}`);
-  return ((await res.json()) as { receipts: SandboxReceipt[] }).receipts;
+  return (await control.get<{ receipts: SandboxReceipt[] }>(baseUrl, '/receipts')).receipts;
 }

@@ -1,23 +1,8 @@
 import crypto from 'node:crypto';
 import http from 'node:http';
-import {
-  SANDBOX_CONTROL as CONTROL,
-  SandboxError,
-  closeServer,
-  isHttpUrl,
-  listen,
-  loadStateFile,
-  nonceGuard,
-  readBody,
-  sandboxControlCall,
-  sandboxRequestListener,
-  saveStateFile,
-  sendJson,
-  serverUrl,
-  applySwitches,
-  patchSwitches,
-  readJsonObject,
-} from '../../sandbox-http';
+import { SandboxError, isHttpUrl, loadStateFile, nonceGuard, parseJsonObject, readRequestBody, redirect, sandboxControlClient, saveStateFile, sendJson, sendText } from '../../sandbox-kit/sandbox-http';
+import { escapeHtml, pageStyle, sendPage } from '../../sandbox-kit/sandbox-page';
+import { patchedBackoff, startSandboxServer } from '../../sandbox-kit/sandbox-server';
 import { CallbackSender, newCallback, type CallbackAttempt, type SignedCallback } from '../../signed-callbacks';
 import { Sm2Service } from '../../../security/sm2';
 import { generateSm2KeyPair, isValidSm2KeyPair, type Sm2KeyPair } from '../../../security/sm2-keys';
@@ -144,18 +129,14 @@ interface PersistedState {
   callbacks: SandboxCallback[];
 }
 
-const escapeHtml = (text: string): string =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
-
-const STYLE = `body{font-family:"PingFang SC","Microsoft YaHei",sans-serif;background:#f0f4f9;margin:0;color:#1f2d3d}
+const STYLE = pageStyle(`body{font-family:"PingFang SC","Microsoft YaHei",sans-serif;background:#f0f4f9;margin:0;color:#1f2d3d}
 header{background:#1d5fa8;color:#fff;padding:14px 24px;font-size:20px}
 main{max-width:560px;margin:24px auto;background:#fff;padding:24px;border-radius:6px;box-shadow:0 2px 8px rgba(0,0,0,.1)}
 h1{font-size:18px;margin:0 0 12px}table{width:100%;border-collapse:collapse;margin:8px 0 16px}
 th{text-align:left;color:#606f80;font-weight:normal;width:7em;padding:6px 0}td{padding:6px 0}
 .amount{font-size:24px;color:#c8161d}.actions button{padding:10px 20px;margin-right:10px;font-size:15px;border-radius:4px;border:1px solid #c0ccda;background:#fff;cursor:pointer}
 .actions .pay{background:#1d5fa8;color:#fff;border-color:#1d5fa8}.actions .fail{color:#c45656}
-.error{background:#fef0f0;color:#c45656;padding:8px 12px;border-radius:4px}.ok{background:#f0f9eb;color:#529b2e;padding:8px 12px;border-radius:4px}.note{color:#606f80;font-size:13px}`;
-const STYLE_HASH = `'sha256-${crypto.createHash('sha256').update(STYLE).digest('base64')}'`;
+.error{background:#fef0f0;color:#c45656;padding:8px 12px;border-radius:4px}.ok{background:#f0f9eb;color:#529b2e;padding:8px 12px;border-radius:4px}.note{color:#606f80;font-size:13px}`);
 
 const validState = (state: PersistedState): boolean => isValidSm2KeyPair(state.keyPair) && Array.isArray(state.orders) && Array.isArray(state.callbacks);
 
@@ -308,14 +289,7 @@ export async function startPaymentSandbox(options: PaymentSandboxOptions): Promi
   }
 
   function jsonBody(raw: Buffer, merchant: PaymentMerchant, merchantField: string): Record<string, unknown> {
-    let value: unknown;
-    try {
-      value = JSON.parse(raw.toString('utf8'));
-    } catch {
-      throw new SandboxError(400, paymentErrorCodes.invalidParam, '请求体不是有效的JSON');
-    }
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new SandboxError(400, paymentErrorCodes.invalidParam, '请求体不是有效的JSON对象');
-    const body = value as Record<string, unknown>;
+    const body = parseJsonObject(raw, paymentErrorCodes.invalidParam);
     if (body[merchantField] !== merchant.merchantId) throw new SandboxError(400, paymentErrorCodes.invalidParam, `商户号（${merchantField}）与签名商户不一致`, merchantField);
     return body;
   }
@@ -447,19 +421,7 @@ export async function startPaymentSandbox(options: PaymentSandboxOptions): Promi
 
   function page(res: http.ServerResponse, status: number, title: string, body: string, formTarget?: string): void {
     // The form's answer redirects to the merchant's return URL, and form-action covers redirects.
-    const formAction = ["'self'", ...(formTarget ? [new URL(formTarget).origin] : [])].join(' ');
-    res.writeHead(status, {
-      'content-type': 'text/html; charset=utf-8',
-      'cache-control': 'no-store',
-      'content-security-policy': `default-src 'none'; style-src ${STYLE_HASH}; form-action ${formAction}; frame-ancestors 'none'; base-uri 'none'`,
-      'x-content-type-options': 'nosniff',
-      'x-frame-options': 'DENY',
-      'referrer-policy': 'no-referrer',
-    });
-    res.end(
-      `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head>` +
-        `<body><header>上海市公共支付平台（沙箱）</header><main>${body}</main></body></html>`,
-    );
+    sendPage(res, { status, title, banner: '上海市公共支付平台（沙箱）', style: STYLE, body, formTarget });
   }
 
   function orderTable(order: SandboxOrder): string {
@@ -509,14 +471,9 @@ export async function startPaymentSandbox(options: PaymentSandboxOptions): Promi
     );
   }
 
-  function redirect(res: http.ServerResponse, target: string): void {
-    res.writeHead(303, { location: target, 'cache-control': 'no-store' });
-    res.end();
-  }
-
   function cashierAction(res: http.ServerResponse, order: SandboxOrder, form: URLSearchParams): void {
     const action = form.get('action');
-    if (action === 'cancel') return redirect(res, returnUrl(current(order), 'cancel'));
+    if (action === 'cancel') return redirect(res, 303, returnUrl(current(order), 'cancel'));
     if (action === 'fail') {
       if (current(order).status !== 'waiting') return cashierPage(res, order);
       order.failedAttempts += 1;
@@ -536,7 +493,7 @@ export async function startPaymentSandbox(options: PaymentSandboxOptions): Promi
       if (error instanceof SandboxError) return cashierPage(res, order);
       throw error;
     }
-    redirect(res, returnUrl(order, 'success'));
+    redirect(res, 303, returnUrl(order, 'success'));
   }
 
   // --- control ------------------------------------------------------------------------------
@@ -550,117 +507,100 @@ export async function startPaymentSandbox(options: PaymentSandboxOptions): Promi
     return current(matches[0]!);
   }
 
-  function applySettings(patch: Record<string, unknown>): PaymentSandboxSettings {
-    const next = patchSwitches(settings, patch, ['down', 'dropCallbacks'], paymentErrorCodes.invalidParam);
-    if (patch.callbackBackoffMs !== undefined) {
-      const list = patch.callbackBackoffMs;
-      if (!Array.isArray(list) || list.length > 50 || !list.every((d) => typeof d === 'number' && Number.isInteger(d) && d >= 0 && d <= 86_400_000)) {
-        throw new SandboxError(400, paymentErrorCodes.invalidParam, 'callbackBackoffMs须为至多50个非负整数（毫秒）', 'callbackBackoffMs');
-      }
-      next.callbackBackoffMs = list as number[];
-    }
-    Object.assign(settings, next);
-    return settings;
-  }
-
-  async function control(req: http.IncomingMessage, url: URL, json: (status: number, body: unknown) => void): Promise<void> {
-    const route = url.pathname.slice(CONTROL.length);
-    if (route === '/settings') {
-      if (req.method === 'GET') return json(200, settings);
-      if (req.method === 'POST') return json(200, applySettings(await readJsonObject(req, MAX_BODY, paymentErrorCodes.invalidParam)));
-    }
-    if (req.method === 'GET' && route === '/orders') return json(200, { orders: [...orders.values()].map((o) => current(o)) });
-    if (req.method === 'GET' && route === '/callbacks') {
-      const no = url.searchParams.get('out_trade_no');
-      return json(200, { callbacks: no ? callbacks.filter((c) => c.outTradeNo === no || c.tradeNo === no) : callbacks.slice(-200) });
-    }
-    const match = /^\/orders\/([A-Za-z0-9_-]{1,64})(\/pay)?$/.exec(route);
-    if (match && req.method === (match[2] ? 'POST' : 'GET')) {
-      const order = controlOrder(match[1]!);
-      if (match[2]) pay(order);
-      return json(200, { order, callbacks: callbacks.filter((c) => c.tradeNo === order.tradeNo) });
-    }
-    throw new SandboxError(404, paymentErrorCodes.notFound, '接口不存在');
-  }
-
   // --- dispatch -----------------------------------------------------------------------------
 
-  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://sandbox');
-    const plainJson = (status: number, body: unknown) => sendJson(res, status, body);
-    if (url.pathname.startsWith(`${CONTROL}/`)) return control(req, url, plainJson);
-    await applySwitches(settings, paymentErrorCodes.serviceUnavailable, '支付平台系统维护中，请稍后再试');
-    const p = paymentWire.paths;
-    if (req.method === 'GET' && url.pathname === p.keys) return plainJson(200, { [paymentWire.keys.publicKey]: keyPair.publicKey, [paymentWire.keys.alg]: paymentWire.alg });
+  const p = paymentWire.paths;
+  const sandbox = await startSandboxServer({
+    port: options.port,
+    host: options.host,
+    errors: { fields: paymentWire.error, notFoundCode: paymentErrorCodes.notFound, internalMessage: '支付平台内部错误' },
+    controls: {
+      settings,
+      flags: ['down', 'dropCallbacks'],
+      patch: (next, patch) => {
+        next.callbackBackoffMs = patchedBackoff(patch, paymentErrorCodes.invalidParam) ?? next.callbackBackoffMs;
+      },
+      invalidCode: paymentErrorCodes.invalidParam,
+      unavailableCode: paymentErrorCodes.serviceUnavailable,
+      downMessage: '支付平台系统维护中，请稍后再试',
+      maxBody: MAX_BODY,
+      routes: ({ url }) => {
+        const withCallbacks = (order: SandboxOrder) => ({ order, callbacks: callbacks.filter((c) => c.tradeNo === order.tradeNo) });
+        return [
+          ['GET', '/orders', () => ({ orders: [...orders.values()].map((o) => current(o)) })],
+          ['GET', '/callbacks', () => {
+            const no = url.searchParams.get('out_trade_no');
+            return { callbacks: no ? callbacks.filter((c) => c.outTradeNo === no || c.tradeNo === no) : callbacks.slice(-200) };
+          }],
+          ['GET', /^\/orders\/([A-Za-z0-9_-]{1,64})$/, ([no]) => withCallbacks(controlOrder(no!))],
+          ['POST', /^\/orders\/([A-Za-z0-9_-]{1,64})\/pay$/, ([no]) => withCallbacks(pay(controlOrder(no!)))],
+        ];
+      },
+    },
+    async handle({ req, res, url, route }) {
+      if (req.method === 'GET' && url.pathname === p.keys) return sendJson(res, 200, { [paymentWire.keys.publicKey]: keyPair.publicKey, [paymentWire.keys.alg]: paymentWire.alg });
 
-    const cashier = new RegExp(`^${p.payPage}/([A-Z0-9]{8,40})$`).exec(url.pathname);
-    if (cashier) {
-      const order = byTradeNo.get(cashier[1]!);
-      if (!order) return page(res, 404, '订单不存在', '<h1>订单不存在</h1><p class="error" role="alert">未找到该订单，请返回商户页面重新发起支付。</p>');
-      if (req.method === 'GET') return cashierPage(res, order);
-      if (req.method === 'POST') {
-        const raw = await readBody(req, MAX_BODY);
-        if (!raw) throw new SandboxError(413, paymentErrorCodes.invalidParam, '请求体过大');
-        return cashierAction(res, order, new URLSearchParams(raw.toString('utf8')));
+      const cashier = new RegExp(`^${p.payPage}/([A-Z0-9]{8,40})$`).exec(url.pathname);
+      if (cashier) {
+        const order = byTradeNo.get(cashier[1]!);
+        if (!order) return page(res, 404, '订单不存在', '<h1>订单不存在</h1><p class="error" role="alert">未找到该订单，请返回商户页面重新发起支付。</p>');
+        if (req.method === 'GET') return cashierPage(res, order);
+        if (req.method === 'POST') {
+          const raw = await readRequestBody(req, MAX_BODY, paymentErrorCodes.invalidParam);
+          return cashierAction(res, order, new URLSearchParams(raw.toString('utf8')));
+        }
       }
-    }
 
-    const raw = await readBody(req, MAX_BODY);
-    if (!raw) throw new SandboxError(413, paymentErrorCodes.invalidParam, '请求体过大');
-    const { merchant, nonce } = authenticate(req, raw);
-    const answer = (body: unknown, contentType = 'application/json; charset=utf-8') => {
-      const text = typeof body === 'string' ? body : JSON.stringify(body);
-      res.writeHead(200, { 'content-type': contentType, 'cache-control': 'no-store', ...signHeaders(sign, 'response', merchant.merchantId, nonce, text) });
-      res.end(text);
-    };
-    const orderPath = new RegExp(`^${p.orders}/([A-Za-z0-9_-]{1,64})(${p.closeSuffix})?$`).exec(url.pathname);
-    if (req.method === 'POST' && url.pathname === p.orders) return answer(orderWire(createOrder(merchant, raw)));
-    if (orderPath && req.method === (orderPath[2] ? 'POST' : 'GET')) {
-      const order = merchantOrder(merchant, orderPath[1]!);
-      return answer(orderWire(orderPath[2] ? closeOrder(order) : order));
-    }
-    if (req.method === 'POST' && url.pathname === p.refunds) {
-      const done = refund(merchant, raw);
-      return answer(refundWire(done.order, done.refund));
-    }
-    if (req.method === 'GET' && url.pathname === p.statements) return answer(statement(merchant, url), paymentWire.statement.contentType);
-    throw new SandboxError(404, paymentErrorCodes.notFound, '接口不存在');
-  }
-
-  const server = http.createServer(sandboxRequestListener(handle, paymentWire.error, '支付平台内部错误'));
-  await listen(server, options.port, options.host);
-  const url = serverUrl(server);
-  if (!publicUrl) publicUrl = url;
+      const raw = await readRequestBody(req, MAX_BODY, paymentErrorCodes.invalidParam);
+      const { merchant, nonce } = authenticate(req, raw);
+      const answer = (body: unknown, contentType?: string) => {
+        const text = typeof body === 'string' ? body : JSON.stringify(body);
+        sendText(res, 200, text, signHeaders(sign, 'response', merchant.merchantId, nonce, text), contentType);
+      };
+      const order = new RegExp(`^${p.orders}/([A-Za-z0-9_-]{1,64})$`);
+      const close = new RegExp(`^${p.orders}/([A-Za-z0-9_-]{1,64})${p.closeSuffix}$`);
+      route([
+        ['POST', p.orders, () => answer(orderWire(createOrder(merchant, raw)))],
+        ['GET', order, ([no]) => answer(orderWire(merchantOrder(merchant, no!)))],
+        ['POST', close, ([no]) => answer(orderWire(closeOrder(merchantOrder(merchant, no!))))],
+        ['POST', p.refunds, () => {
+          const done = refund(merchant, raw);
+          answer(refundWire(done.order, done.refund));
+        }],
+        ['GET', p.statements, () => answer(statement(merchant, url), paymentWire.statement.contentType)],
+      ]);
+    },
+  });
+  if (!publicUrl) publicUrl = sandbox.url;
   // Callbacks a previous run left unacknowledged go out again.
   sender.resume(callbacks);
   persist();
   return {
-    server,
-    url,
+    ...sandbox,
     publicKey: keyPair.publicKey,
     close: () => {
       sender.close();
-      return closeServer(server);
+      return sandbox.close();
     },
   };
 }
 
-const controlCall = <T>(baseUrl: string, route: string, init?: RequestInit): Promise<T> => sandboxControlCall<T>('payment', baseUrl, route, init);
+const control = sandboxControlClient('payment');
 
 /** Pays an order as if the payer pressed 支付 (`no`: platform or merchant order number). */
 export function sandboxPay(baseUrl: string, no: string): Promise<{ order: SandboxOrder; callbacks: SandboxCallback[] }> {
-  return controlCall(baseUrl, `/orders/${encodeURIComponent(no)}/pay`, { method: 'POST' });
+  return control.post(baseUrl, `/orders/${encodeURIComponent(no)}/pay`);
 }
 
 export function sandboxOrder(baseUrl: string, no: string): Promise<{ order: SandboxOrder; callbacks: SandboxCallback[] }> {
-  return controlCall(baseUrl, `/orders/${encodeURIComponent(no)}`);
+  return control.get(baseUrl, `/orders/${encodeURIComponent(no)}`);
 }
 
 /** The callbacks of an order (every attempt, with the merchant's answer). */
 export async function sandboxCallbacks(baseUrl: string, no: string): Promise<SandboxCallback[]> {
-  return (await controlCall<{ callbacks: SandboxCallback[] }>(baseUrl, `/callbacks?out_trade_no=${encodeURIComponent(no)}`)).callbacks;
+  return (await control.get<{ callbacks: SandboxCallback[] }>(baseUrl, `/callbacks?out_trade_no=${encodeURIComponent(no)}`)).callbacks;
 }
 
 export function sandboxSettings(baseUrl: string, patch: Partial<PaymentSandboxSettings> = {}): Promise<PaymentSandboxSettings> {
-  return controlCall(baseUrl, '/settings', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(patch) });
+  return control.post(baseUrl, '/settings', patch);
 }

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import http from 'node:http';
-import { listen, readBody } from '../../sandbox-http';
-import type { AddressInfo } from 'node:net';
+import { SandboxError, closeServer, nonceGuard, parseJson, readRequestBody, sendJson, serverUrl, sleep } from '../../sandbox-kit/sandbox-http';
+import { startSandboxServer } from '../../sandbox-kit/sandbox-server';
 import { SMS_PHONE, signRequest, smsErrorCodes, smsWire } from '../sms-wire';
 
 /**
@@ -40,16 +40,6 @@ export interface SmsSandboxOptions {
 const MAX_BODY = 64 * 1024;
 const MAX_STORED = 2_000;
 
-class SandboxError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 export function renderTemplate(template: string, params: Record<string, string>): string {
   return template.replace(/\{(\w+)\}/g, (_m, name: string) => params[name] ?? '');
 }
@@ -58,17 +48,7 @@ export function renderTemplate(template: string, params: Record<string, string>)
 export async function startSmsSandbox(options: SmsSandboxOptions): Promise<http.Server> {
   const latencyMs = options.latencyMs ?? 50;
   const messages: SandboxMessage[] = [];
-  const nonces = new Map<string, number>();
-
-  function rememberNonce(nonce: string, now: number): boolean {
-    if (nonces.size > 10_000 || Math.random() < 0.01) {
-      for (const [n, until] of nonces) if (until < now) nonces.delete(n);
-    }
-    const until = nonces.get(nonce);
-    if (until !== undefined && until >= now) return false;
-    nonces.set(nonce, now + 2 * smsWire.timestampWindowMs);
-    return true;
-  }
+  const rememberNonce = nonceGuard(smsWire.timestampWindowMs);
 
   function verify(req: http.IncomingMessage, raw: Buffer): void {
     const h = smsWire.headers;
@@ -92,12 +72,7 @@ export async function startSmsSandbox(options: SmsSandboxOptions): Promise<http.
   }
 
   function accept(raw: Buffer): SandboxMessage {
-    let body: unknown;
-    try {
-      body = JSON.parse(raw.toString('utf8'));
-    } catch {
-      throw new SandboxError(400, smsErrorCodes.badRequest, '请求体不是有效的JSON');
-    }
+    const body = parseJson(raw, smsErrorCodes.badRequest);
     if (typeof body !== 'object' || body === null) throw new SandboxError(400, smsErrorCodes.badRequest, '请求体不是有效的JSON对象');
     const record = body as Record<string, unknown>;
     const phone = record[smsWire.request.phone];
@@ -121,56 +96,33 @@ export async function startSmsSandbox(options: SmsSandboxOptions): Promise<http.
     return message;
   }
 
-  const server = http.createServer((req, res) => {
-    const reply = (status: number, body: unknown) => {
-      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
-      res.end(JSON.stringify(body));
-    };
-    const fail = (error: unknown) => {
-      if (error instanceof SandboxError) reply(error.status, { [smsWire.error.code]: error.code, [smsWire.error.message]: error.message });
-      else reply(500, { [smsWire.error.code]: 'INTERNAL', [smsWire.error.message]: '短信平台内部错误' });
-    };
-    const url = new URL(req.url ?? '/', 'http://sandbox');
-    if (req.method === 'GET' && url.pathname === smsWire.sandboxMessagesPath) {
-      const phone = url.searchParams.get('phone');
-      reply(200, { messages: phone ? messages.filter((m) => m.phone === phone) : messages.slice(0, 100) });
-      return;
-    }
-    if (req.method !== 'POST' || url.pathname !== smsWire.sendPath) {
-      fail(new SandboxError(404, smsErrorCodes.notFound, '接口不存在'));
-      return;
-    }
-    void readBody(req, MAX_BODY).then((raw) => {
-      if (res.headersSent) return;
-      if (!raw) return fail(new SandboxError(413, smsErrorCodes.badRequest, '请求体过大'));
-      setTimeout(() => {
-        try {
+  const sandbox = await startSandboxServer({
+    port: options.port,
+    host: options.host,
+    errors: { fields: smsWire.error, notFoundCode: smsErrorCodes.notFound, internalMessage: '短信平台内部错误' },
+    handle: ({ req, res, url, route }) =>
+      route([
+        ['GET', smsWire.sandboxMessagesPath, () => {
+          const phone = url.searchParams.get('phone');
+          sendJson(res, 200, { messages: phone ? messages.filter((m) => m.phone === phone) : messages.slice(0, 100) });
+        }],
+        ['POST', smsWire.sendPath, async () => {
+          const raw = await readRequestBody(req, MAX_BODY, smsErrorCodes.badRequest);
+          await sleep(latencyMs);
           verify(req, raw);
           const message = accept(raw);
-          reply(200, { [smsWire.response.messageId]: message.id });
-        } catch (error) {
-          fail(error);
-        }
-      }, latencyMs);
-    }, fail);
+          sendJson(res, 200, { [smsWire.response.messageId]: message.id });
+        }],
+      ]),
   });
-  await listen(server, options.port, options.host);
-  return server;
+  return sandbox.server;
 }
 
 /** The base URL a listening sandbox answers on. */
-export function sandboxUrl(server: http.Server): string {
-  const address = server.address() as AddressInfo;
-  return `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
-}
+export const sandboxUrl: (server: http.Server) => string = serverUrl;
 
 /** Stops a sandbox (open keep-alive connections included). */
-export function stopSmsSandbox(server: http.Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
-}
+export const stopSmsSandbox: (server: http.Server) => Promise<void> = closeServer;
 
 /** The messages the sandbox holds for a phone number, newest first. */
 export async function sandboxMessages(baseUrl: string, phone: string): Promise<SandboxMessage[]> {

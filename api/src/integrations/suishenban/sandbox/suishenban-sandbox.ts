@@ -1,23 +1,7 @@
 import crypto from 'node:crypto';
 import http from 'node:http';
-import {
-  SANDBOX_CONTROL as CONTROL,
-  SandboxError,
-  closeServer,
-  isHttpUrl,
-  listen,
-  loadStateFile,
-  nonceGuard,
-  readBody,
-  sandboxControlCall,
-  sandboxRequestListener,
-  saveStateFile,
-  sendJson,
-  serverUrl,
-  applySwitches,
-  patchSwitches,
-  readJsonObject,
-} from '../../sandbox-http';
+import { SandboxError, isHttpUrl, loadStateFile, nonceGuard, parseJsonObject, readJsonObject, readRequestBody, sandboxControlClient, saveStateFile, sendText } from '../../sandbox-kit/sandbox-http';
+import { startSandboxServer } from '../../sandbox-kit/sandbox-server';
 import { formatCompactTime } from '../../wire-formats';
 import {
   SUISHENBAN_MSG_ID,
@@ -134,14 +118,7 @@ export async function startSuishenbanSandbox(options: SuishenbanSandboxOptions):
   const invalid = (field: string, message: string) => new SandboxError(400, suishenbanErrorCodes.invalidParam, message, field);
 
   function parsePush(raw: Buffer): Omit<SandboxPush, 'pushId' | 'pushTime' | 'deliveredAt' | 'duplicates'> {
-    let value: unknown;
-    try {
-      value = JSON.parse(raw.toString('utf8'));
-    } catch {
-      throw invalid('', '请求体不是有效的JSON');
-    }
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalid('', '请求体不是有效的JSON对象');
-    const body = value as Record<string, unknown>;
+    const body = parseJsonObject(raw, suishenbanErrorCodes.invalidParam);
     const p = suishenbanWire.push;
     const l = suishenbanWire.limits;
     if (body[p.appId] !== options.appId) throw invalid(p.appId, `应用标识（${p.appId}）与签名应用不一致`);
@@ -195,80 +172,67 @@ export async function startSuishenbanSandbox(options: SuishenbanSandboxOptions):
     return message;
   }
 
-  const jsonPatch = (req: http.IncomingMessage) => readJsonObject(req, MAX_BODY, suishenbanErrorCodes.invalidParam);
-
-  async function control(req: http.IncomingMessage, url: URL, json: (status: number, body: unknown) => void): Promise<void> {
-    const route = url.pathname.slice(CONTROL.length);
-    if (route === '/messages' && req.method === 'GET') {
-      const userId = url.searchParams.get('user_id');
-      return json(200, { messages: userId ? delivered.filter((m) => m.userId === userId) : delivered.slice(-200) });
-    }
-    if (route === '/users') {
-      if (req.method === 'GET') return json(200, { users: [...users] });
-      if (req.method === 'POST') {
-        const { userId } = await jsonPatch(req);
-        if (typeof userId !== 'string' || !SUISHENBAN_USER_ID.test(userId)) throw invalid('userId', 'userId格式不正确');
-        users.add(userId);
-        persist();
-        return json(200, { users: [...users] });
-      }
-    }
-    const userPath = /^\/users\/([^/]{1,128})$/.exec(route);
-    if (userPath && req.method === 'DELETE') {
-      users.delete(decodeURIComponent(userPath[1]!));
-      persist();
-      return json(200, { users: [...users] });
-    }
-    if (route === '/settings') {
-      if (req.method === 'GET') return json(200, settings);
-      if (req.method === 'POST') {
-        Object.assign(settings, patchSwitches(settings, await jsonPatch(req), ['down', 'acceptAnyUser'], suishenbanErrorCodes.invalidParam));
-        return json(200, settings);
-      }
-    }
-    throw new SandboxError(404, suishenbanErrorCodes.notFound, '接口不存在');
-  }
-
-  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://sandbox');
-    const json = (status: number, body: unknown) => sendJson(res, status, body);
-    if (url.pathname.startsWith(`${CONTROL}/`)) return control(req, url, json);
-    await applySwitches(settings, suishenbanErrorCodes.serviceUnavailable, '随申办消息服务维护中，请稍后再试');
-    if (req.method !== 'POST' || url.pathname !== suishenbanWire.paths.messages) throw new SandboxError(404, suishenbanErrorCodes.notFound, '接口不存在');
-    const raw = await readBody(req, MAX_BODY);
-    if (!raw) throw invalid('', '请求体过大');
-    const nonce = authenticate(req, raw);
-    const message = push(raw);
-    const a = suishenbanWire.answer;
-    const text = JSON.stringify({ [a.msgId]: message.msgId, [a.pushId]: message.pushId, [a.userId]: message.userId, [a.status]: suishenbanWire.pushStatus.accepted, [a.pushTime]: message.pushTime });
-    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...signedHeaders('response', options.appId, options.appSecret, nonce, text) });
-    res.end(text);
-  }
-
-  const server = http.createServer(sandboxRequestListener(handle, suishenbanWire.error, '随申办内部错误'));
-  await listen(server, options.port, options.host);
+  const sandbox = await startSandboxServer({
+    port: options.port,
+    host: options.host,
+    errors: { fields: suishenbanWire.error, notFoundCode: suishenbanErrorCodes.notFound, internalMessage: '随申办内部错误' },
+    controls: {
+      settings,
+      flags: ['down', 'acceptAnyUser'],
+      invalidCode: suishenbanErrorCodes.invalidParam,
+      unavailableCode: suishenbanErrorCodes.serviceUnavailable,
+      downMessage: '随申办消息服务维护中，请稍后再试',
+      maxBody: MAX_BODY,
+      routes: ({ req, url }) => [
+        ['GET', '/messages', () => {
+          const userId = url.searchParams.get('user_id');
+          return { messages: userId ? delivered.filter((m) => m.userId === userId) : delivered.slice(-200) };
+        }],
+        ['GET', '/users', () => ({ users: [...users] })],
+        ['POST', '/users', async () => {
+          const { userId } = await readJsonObject(req, MAX_BODY, suishenbanErrorCodes.invalidParam);
+          if (typeof userId !== 'string' || !SUISHENBAN_USER_ID.test(userId)) throw invalid('userId', 'userId格式不正确');
+          users.add(userId);
+          persist();
+          return { users: [...users] };
+        }],
+        ['DELETE', /^\/users\/([^/]{1,128})$/, ([userId]) => {
+          users.delete(decodeURIComponent(userId!));
+          persist();
+          return { users: [...users] };
+        }],
+      ],
+    },
+    handle: ({ req, res, route }) =>
+      route([
+        ['POST', suishenbanWire.paths.messages, async () => {
+          const raw = await readRequestBody(req, MAX_BODY, suishenbanErrorCodes.invalidParam, 400);
+          const nonce = authenticate(req, raw);
+          const message = push(raw);
+          const a = suishenbanWire.answer;
+          const text = JSON.stringify({ [a.msgId]: message.msgId, [a.pushId]: message.pushId, [a.userId]: message.userId, [a.status]: suishenbanWire.pushStatus.accepted, [a.pushTime]: message.pushTime });
+          sendText(res, 200, text, signedHeaders('response', options.appId, options.appSecret, nonce, text));
+        }],
+      ]),
+  });
   persist();
-  return {
-    server,
-    url: serverUrl(server),
-    close: () => closeServer(server),
-  };
+  return sandbox;
 }
 
-const controlCall = <T>(baseUrl: string, route: string, init?: RequestInit): Promise<T> => sandboxControlCall<T>('随申办', baseUrl, route, init);
+const control = sandboxControlClient('随申办');
 
 /** The messages the sandbox delivered (to one person, or the latest 200), oldest first. */
 export async function suishenbanSandboxMessages(baseUrl: string, userId?: string): Promise<SandboxPush[]> {
   const query = userId === undefined ? '' : `?user_id=${encodeURIComponent(userId)}`;
-  return (await controlCall<{ messages: SandboxPush[] }>(baseUrl, `/messages${query}`)).messages;
+  return (await control.get<{ messages: SandboxPush[] }>(baseUrl, `/messages${query}`)).messages;
 }
 
 /** Installs 随申办 for a person (their 一网通办 subject) and authorises our messages. */
 export async function suishenbanSandboxAddUser(baseUrl: string, userId: string): Promise<void> {
-  await controlCall(baseUrl, '/users', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId }) });
+  await control.post(baseUrl, '/users', { userId });
 }
 
 /** Changes latency, takes the platform down, or accepts everybody (tests, demos). */
 export function suishenbanSandboxSettings(baseUrl: string, patch: Partial<SuishenbanSandboxSettings>): Promise<SuishenbanSandboxSettings> {
-  return controlCall(baseUrl, '/settings', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(patch) });
+  return control.post(baseUrl, '/settings', patch);
 }

@@ -1,7 +1,8 @@
 import crypto from 'node:crypto';
 import http from 'node:http';
-import { listen, readBody } from '../../sandbox-http';
-import type { AddressInfo } from 'node:net';
+import { SandboxError, readRequestBody, redirect, sendJson, sleep } from '../../sandbox-kit/sandbox-http';
+import { escapeHtml, pageStyle, sendPage } from '../../sandbox-kit/sandbox-page';
+import { startSandboxServer } from '../../sandbox-kit/sandbox-server';
 import { Sm2Service } from '../../../security/sm2';
 import { generateSm2KeyPair } from '../../../security/sm2-keys';
 import { basicAuthorization, ywtbErrorCodes, ywtbWire } from '../ywtb-wire';
@@ -75,16 +76,6 @@ const MAX_BODY = 16 * 1024;
 const NAME = /^[\p{Script=Han}A-Za-z·.\s]{2,30}$/u;
 const PHONE = /^1[3-9]\d{9}$/;
 
-class SandboxError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 interface IssuedCode {
   clientId: string;
   redirectUri: string;
@@ -99,12 +90,9 @@ interface IssuedAccess {
   expiresAt: number;
 }
 
-const escapeHtml = (text: string): string =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
-
 const maskId = (id: string): string => `${id.slice(0, 6)}********${id.slice(-4)}`;
 
-const STYLE = `body{font-family:"PingFang SC","Microsoft YaHei",sans-serif;background:#eef3fa;margin:0;color:#1f2d3d}
+const STYLE = pageStyle(`body{font-family:"PingFang SC","Microsoft YaHei",sans-serif;background:#eef3fa;margin:0;color:#1f2d3d}
 header{background:#c8161d;color:#fff;padding:14px 24px;font-size:20px}
 main{max-width:520px;margin:24px auto;background:#fff;padding:24px;border-radius:6px;box-shadow:0 2px 8px rgba(0,0,0,.1)}
 h1{font-size:18px;margin:0 0 12px}h2{font-size:15px;margin:20px 0 8px}
@@ -113,8 +101,7 @@ h1{font-size:18px;margin:0 0 12px}h2{font-size:15px;margin:20px 0 8px}
 label{display:block;margin:8px 0 4px}input{width:100%;box-sizing:border-box;padding:8px;font-size:15px}
 .submit{margin-top:14px;padding:10px 18px;background:#c8161d;color:#fff;border:0;border-radius:4px;font-size:15px;cursor:pointer}
 .cancel{margin-top:8px;background:none;border:0;color:#606f80;cursor:pointer}
-.error{background:#fef0f0;color:#c45656;padding:8px 12px;border-radius:4px}.note{color:#606f80;font-size:13px}`;
-const STYLE_HASH = `'sha256-${crypto.createHash('sha256').update(STYLE).digest('base64')}'`;
+.error{background:#fef0f0;color:#c45656;padding:8px 12px;border-radius:4px}.note{color:#606f80;font-size:13px}`);
 
 function isLoopback(url: URL): boolean {
   return url.protocol === 'http:' && ['127.0.0.1', '[::1]', 'localhost'].includes(url.hostname);
@@ -172,19 +159,7 @@ export async function startYwtbSandbox(options: YwtbSandboxOptions): Promise<Ywt
   }
 
   function page(res: http.ServerResponse, status: number, title: string, body: string, formTarget?: string): void {
-    const formAction = ["'self'", ...(formTarget ? [new URL(formTarget).origin] : [])].join(' ');
-    res.writeHead(status, {
-      'content-type': 'text/html; charset=utf-8',
-      'cache-control': 'no-store',
-      'content-security-policy': `default-src 'none'; style-src ${STYLE_HASH}; form-action ${formAction}; frame-ancestors 'none'; base-uri 'none'`,
-      'x-content-type-options': 'nosniff',
-      'x-frame-options': 'DENY',
-      'referrer-policy': 'no-referrer',
-    });
-    res.end(
-      `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head>` +
-        `<body><header>上海市一网通办 · 统一身份认证（沙箱）</header><main>${body}</main></body></html>`,
-    );
+    sendPage(res, { status, title, banner: '上海市一网通办 · 统一身份认证（沙箱）', style: STYLE, body, formTarget });
   }
 
   function signInPage(res: http.ServerResponse, p: ReturnType<typeof authorizeParams>, error?: string, entered?: Partial<YwtbIdentityRecord>): void {
@@ -219,11 +194,6 @@ export async function startYwtbSandbox(options: YwtbSandboxOptions): Promise<Ywt
     );
   }
 
-  function redirect(res: http.ServerResponse, target: string): void {
-    res.writeHead(302, { location: target, 'cache-control': 'no-store' });
-    res.end();
-  }
-
   function chosenIdentity(form: URLSearchParams): YwtbIdentityRecord | string {
     const choice = form.get('identity');
     if (choice !== 'manual') {
@@ -240,18 +210,13 @@ export async function startYwtbSandbox(options: YwtbSandboxOptions): Promise<Ywt
   }
 
   function authorizePost(res: http.ServerResponse, form: URLSearchParams): void {
-    let p: ReturnType<typeof authorizeParams>;
-    try {
-      p = authorizeParams(form);
-    } catch (error) {
-      if (error instanceof SandboxError) return page(res, error.status, '登录请求无效', `<h1>登录请求无效</h1><p class="error">${escapeHtml(error.message)}</p>`);
-      throw error;
-    }
+    const p = authorizeParamsOrPage(res, form);
+    if (!p) return;
     const back = new URL(p.redirectUri);
     back.searchParams.set(ywtbWire.callback.state, p.state);
     if (form.get('action') === 'cancel') {
       back.searchParams.set(ywtbWire.callback.error, ywtbErrorCodes.accessDenied);
-      return redirect(res, back.toString());
+      return redirect(res, 302, back.toString());
     }
     const identity = chosenIdentity(form);
     if (typeof identity === 'string') {
@@ -262,7 +227,7 @@ export async function startYwtbSandbox(options: YwtbSandboxOptions): Promise<Ywt
     const code = crypto.randomBytes(32).toString('base64url');
     codes.set(code, { clientId: p.client.clientId, redirectUri: p.redirectUri, nonce: p.nonce, identity, expiresAt: now + ywtbWire.codeTtlSeconds * 1000 });
     back.searchParams.set(ywtbWire.callback.code, code);
-    redirect(res, back.toString());
+    redirect(res, 302, back.toString());
   }
 
   function authenticateClient(req: http.IncomingMessage): YwtbClient {
@@ -330,81 +295,64 @@ export async function startYwtbSandbox(options: YwtbSandboxOptions): Promise<Ywt
           }
         }),
       );
-    if (allowed) return redirect(res, target);
+    if (allowed) return redirect(res, 302, target);
     page(res, 200, '已退出', '<h1>您已退出一网通办</h1><p class="note">可以关闭本页面。</p>');
   }
 
-  const server = http.createServer((req, res) => {
-    const json = (status: number, body: unknown, extra: Record<string, string> = {}) => {
-      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', pragma: 'no-cache', ...extra });
-      res.end(JSON.stringify(body));
-    };
-    const fail = (error: unknown) => {
-      if (res.headersSent) return;
-      const e = error instanceof SandboxError ? error : new SandboxError(500, 'server_error', '一网通办内部错误');
-      const extra: Record<string, string> = e.status === 401 ? { 'www-authenticate': e.code === ywtbErrorCodes.invalidToken ? 'Bearer error="invalid_token"' : 'Basic realm="ywtb"' } : {};
-      json(e.status, { [ywtbWire.error.code]: e.code, [ywtbWire.error.description]: e.message }, extra);
-    };
-    const url = new URL(req.url ?? '/', 'http://sandbox');
-    const p = ywtbWire.paths;
-    const later = (fn: () => void) => setTimeout(() => {
-      try {
-        fn();
-      } catch (error) {
-        fail(error);
-      }
-    }, latencyMs);
-
-    if (req.method === 'GET') {
-      try {
-        if (url.pathname === p.keys) return json(200, { [ywtbWire.keys.publicKey]: keyPair.publicKey, [ywtbWire.keys.alg]: ywtbWire.alg });
-        if (url.pathname === p.logout) return logout(res, url);
-        if (url.pathname === p.userinfo) return later(() => json(200, userinfo(req)));
-        if (url.pathname === p.authorize) {
-          let params: ReturnType<typeof authorizeParams>;
-          try {
-            params = authorizeParams(url.searchParams);
-          } catch (error) {
-            if (error instanceof SandboxError) return page(res, error.status, '登录请求无效', `<h1>登录请求无效</h1><p class="error">${escapeHtml(error.message)}</p>`);
-            throw error;
-          }
-          return signInPage(res, params);
-        }
-        throw new SandboxError(404, ywtbErrorCodes.notFound, '接口不存在');
-      } catch (error) {
-        return fail(error);
-      }
+  /** An authorize page request's parameters, or the page saying why they are refused. */
+  function authorizeParamsOrPage(res: http.ServerResponse, params: URLSearchParams): ReturnType<typeof authorizeParams> | undefined {
+    try {
+      return authorizeParams(params);
+    } catch (error) {
+      if (!(error instanceof SandboxError)) throw error;
+      page(res, error.status, '登录请求无效', `<h1>登录请求无效</h1><p class="error">${escapeHtml(error.message)}</p>`);
+      return undefined;
     }
-    if (req.method !== 'POST' || (url.pathname !== p.authorize && url.pathname !== p.token)) return fail(new SandboxError(404, ywtbErrorCodes.notFound, '接口不存在'));
-    void readBody(req, MAX_BODY).then((raw) => {
-      if (res.headersSent) return;
-      if (!raw) return fail(new SandboxError(413, ywtbErrorCodes.invalidRequest, '请求体过大'));
-      const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-      if (type !== 'application/x-www-form-urlencoded') return fail(new SandboxError(400, ywtbErrorCodes.invalidRequest, '请求须为表单格式（application/x-www-form-urlencoded）'));
-      const form = new URLSearchParams(raw.toString('utf8'));
-      if (url.pathname === p.authorize) {
-        try {
-          return authorizePost(res, form);
-        } catch (error) {
-          return fail(error);
-        }
-      }
-      later(() => json(200, token(req, form)));
-    }, fail);
-  });
-  await listen(server, options.port, options.host);
-  const address = server.address() as AddressInfo;
-  const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
-  if (!issuer) issuer = url;
-  return {
-    server,
-    url,
-    issuer,
-    publicKey: keyPair.publicKey,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
+  }
+
+  async function readForm(req: http.IncomingMessage): Promise<URLSearchParams> {
+    const raw = await readRequestBody(req, MAX_BODY, ywtbErrorCodes.invalidRequest);
+    const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    if (type !== 'application/x-www-form-urlencoded') throw new SandboxError(400, ywtbErrorCodes.invalidRequest, '请求须为表单格式（application/x-www-form-urlencoded）');
+    return new URLSearchParams(raw.toString('utf8'));
+  }
+
+  const p = ywtbWire.paths;
+  const sandbox = await startSandboxServer({
+    port: options.port,
+    host: options.host,
+    errors: {
+      fields: { code: ywtbWire.error.code, message: ywtbWire.error.description },
+      notFoundCode: ywtbErrorCodes.notFound,
+      internalCode: 'server_error',
+      internalMessage: '一网通办内部错误',
+      headers: (e) => ({
+        pragma: 'no-cache',
+        ...(e.status === 401 ? { 'www-authenticate': e.code === ywtbErrorCodes.invalidToken ? 'Bearer error="invalid_token"' : 'Basic realm="ywtb"' } : {}),
       }),
-  };
+    },
+    handle: ({ req, res, url, route }) => {
+      const json = (body: unknown) => sendJson(res, 200, body, { pragma: 'no-cache' });
+      return route([
+        ['GET', p.keys, () => json({ [ywtbWire.keys.publicKey]: keyPair.publicKey, [ywtbWire.keys.alg]: ywtbWire.alg })],
+        ['GET', p.logout, () => logout(res, url)],
+        ['GET', p.userinfo, async () => {
+          await sleep(latencyMs);
+          json(userinfo(req));
+        }],
+        ['GET', p.authorize, () => {
+          const params = authorizeParamsOrPage(res, url.searchParams);
+          if (params) signInPage(res, params);
+        }],
+        ['POST', p.authorize, async () => authorizePost(res, await readForm(req))],
+        ['POST', p.token, async () => {
+          const form = await readForm(req);
+          await sleep(latencyMs);
+          json(token(req, form));
+        }],
+      ]);
+    },
+  });
+  if (!issuer) issuer = sandbox.url;
+  return { ...sandbox, issuer, publicKey: keyPair.publicKey };
 }

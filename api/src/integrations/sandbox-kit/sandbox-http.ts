@@ -18,11 +18,11 @@ export class SandboxError extends Error {
   }
 }
 
-/** The wire names of a platform's error body (code, message, field at fault), from its `*-wire.ts`. */
+/** The wire names of a platform's error body (code, message, field at fault if it names one), from its `*-wire.ts`. */
 export interface SandboxErrorFields {
   code: string;
   message: string;
-  field: string;
+  field?: string;
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -46,29 +46,44 @@ export function readBody(req: http.IncomingMessage, maxBytes: number): Promise<B
   });
 }
 
-/** Answers plain (unsigned) JSON, never cached. */
-export function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
-  res.end(JSON.stringify(body));
+/** Answers a text never cached: JSON by default, with the headers given (e.g. the platform's signature). */
+export function sendText(res: http.ServerResponse, status: number, text: string, headers: Record<string, string> = {}, contentType = 'application/json; charset=utf-8'): void {
+  res.writeHead(status, { 'content-type': contentType, 'cache-control': 'no-store', ...headers });
+  res.end(text);
 }
 
-/**
- * Runs `handle` for every request; what it throws is answered with the platform's error body in
- * its wire names (a `SandboxError` as it is, anything else as 500 `INTERNAL` with `internalMessage`).
- */
-export function sandboxRequestListener(
-  handle: (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>,
-  errorFields: SandboxErrorFields,
-  internalMessage: string,
-): http.RequestListener {
-  return (req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      if (res.headersSent) return;
-      const e = error instanceof SandboxError ? error : new SandboxError(500, 'INTERNAL', internalMessage);
-      const w = errorFields;
-      sendJson(res, e.status, { [w.code]: e.code, [w.message]: e.message, ...(e.field ? { [w.field]: e.field } : {}) });
-    });
-  };
+/** Answers JSON, never cached (unsigned unless `headers` carry a signature). */
+export function sendJson(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  sendText(res, status, JSON.stringify(body), headers);
+}
+
+/** Sends the browser on (302 or 303), never cached. */
+export function redirect(res: http.ServerResponse, status: 302 | 303, target: string): void {
+  res.writeHead(status, { location: target, 'cache-control': 'no-store' });
+  res.end();
+}
+
+/** The request body; a `SandboxError` (`status`, default 413, `invalidCode`, 请求体过大) once it grows past `maxBytes`. */
+export async function readRequestBody(req: http.IncomingMessage, maxBytes: number, invalidCode: string, status = 413): Promise<Buffer> {
+  const raw = await readBody(req, maxBytes);
+  if (!raw) throw new SandboxError(status, invalidCode, '请求体过大');
+  return raw;
+}
+
+/** A body parsed as JSON; 400 `invalidCode` 请求体不是有效的JSON when it is not JSON. */
+export function parseJson(raw: Buffer, invalidCode: string): unknown {
+  try {
+    return JSON.parse(raw.toString('utf8'));
+  } catch {
+    throw new SandboxError(400, invalidCode, '请求体不是有效的JSON');
+  }
+}
+
+/** A body parsed as a JSON object; 400 `invalidCode` when it is not JSON or not an object. */
+export function parseJsonObject(raw: Buffer, invalidCode: string): Record<string, unknown> {
+  const value = parseJson(raw, invalidCode);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new SandboxError(400, invalidCode, '请求体不是有效的JSON对象');
+  return value as Record<string, unknown>;
 }
 
 /** Starts a sandbox server listening, rejecting when the port cannot be bound. */
@@ -136,11 +151,27 @@ export function saveStateFile(file: string, state: unknown): void {
 }
 
 /** Calls a sandbox's test-control endpoint; throws with `label` and the sandbox's message when it refuses. */
-export async function sandboxControlCall<T>(label: string, baseUrl: string, route: string, init?: RequestInit): Promise<T> {
+async function sandboxControlCall<T>(label: string, baseUrl: string, route: string, init?: RequestInit): Promise<T> {
   const res = await fetch(`${baseUrl.replace(/\/+$/, '')}${SANDBOX_CONTROL}${route}`, init);
   const body = (await res.json()) as T & { message?: string };
   if (!res.ok) throw new Error(`${label} sandbox ${route}: HTTP ${res.status} ${body.message ?? ''}`);
   return body;
+}
+
+/** What tests and demos use to drive a sandbox through its test controls (`route`: the path after `/__sandbox`). */
+export interface SandboxControlClient {
+  get<T>(baseUrl: string, route: string): Promise<T>;
+  /** POSTs `body` as JSON, or nothing without one. */
+  post<T>(baseUrl: string, route: string, body?: unknown): Promise<T>;
+}
+
+/** The test-control client of one sandbox; `label` names it in errors. */
+export function sandboxControlClient(label: string): SandboxControlClient {
+  return {
+    get: (baseUrl, route) => sandboxControlCall(label, baseUrl, route),
+    post: (baseUrl, route, body) =>
+      sandboxControlCall(label, baseUrl, route, body === undefined ? { method: 'POST' } : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+  };
 }
 
 /** The switches every sandbox's `/__sandbox/settings` has: added latency and "platform down". */
@@ -149,12 +180,11 @@ export interface SandboxSwitches {
   down: boolean;
 }
 
-type BooleanKeys<S> = { [K in keyof S]: S[K] extends boolean ? K : never }[keyof S] & string;
+export type BooleanKeys<S> = { [K in keyof S]: S[K] extends boolean ? K : never }[keyof S] & string;
 
 /** The request body as a JSON object (an empty body is `{}`); 413 when too large, 400 `invalidCode` when not an object. */
 export async function readJsonObject(req: http.IncomingMessage, maxBytes: number, invalidCode: string): Promise<Record<string, unknown>> {
-  const raw = await readBody(req, maxBytes);
-  if (!raw) throw new SandboxError(413, invalidCode, '请求体过大');
+  const raw = await readRequestBody(req, maxBytes, invalidCode);
   try {
     const value: unknown = JSON.parse(raw.toString('utf8') || '{}');
     if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
