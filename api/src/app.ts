@@ -4,6 +4,7 @@ import express, { Router, type Express } from 'express';
 import session from 'express-session';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
+import type { AuditActionOf } from './contracts/audit-actions';
 import { repoRoot, type AppConfig } from './config';
 import type { Db } from './db/knex';
 import type { EngineClient } from './engine/engine-client';
@@ -128,7 +129,7 @@ export const defaultWebDist = path.join(repoRoot, 'web', 'dist');
 export function createApp(deps: AppDeps): BpmApp {
   const { db, engine, log } = deps;
   /** A record or access-control row that fails its seal: operators see it in the log and the audit log. */
-  const integrityAlarm = (action: string, objectType: string, objectId: string, detail?: Record<string, unknown>) => {
+  const integrityAlarm = (action: AuditActionOf<'audit'>, objectType: string, objectId: string, detail?: Record<string, unknown>) => {
     log.error({ action, objectType, objectId }, 'integrity seal check failed');
     void deps.security.audit
       .append({ actor: 'system', action, objectType, objectId, result: 'failure', ...(detail ? { detail } : {}) })
