@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { auditExportUrl, auditFilterProblem, auditSearch, auditTimeRange } from './audit.api';
-import { auditActionLabel, auditProblemKindLabel, auditResultTagTypes, auditVerificationText } from '../../labels';
+import { auditActionLabel, auditProblemKindLabel, auditResultTagTypes, auditVerificationText } from './labels';
 
 describe('auditTimeRange', () => {
   it('reads the picked times as Shanghai time and keeps the picked end second', () => {
