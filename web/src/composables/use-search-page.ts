@@ -46,7 +46,7 @@ export function useSearchPage<Form extends object, Filter, Result extends PageRe
   const query = usePagedQuery((paging) => config.fetchPage(applied.value, paging), config.pageSize ? { pageSize: config.pageSize } : {});
 
   function search(): void {
-    // The reactive form holds the same plain values the config's form type describes.
+    // A search form holds plain values (no refs), so its reactive proxy reads as the form itself.
     const result = config.toFilter(form as Form);
     if ('problem' in result) {
       ElMessage.error(result.problem);
