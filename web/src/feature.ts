@@ -2,6 +2,7 @@ import { Calendar, DataAnalysis, EditPen, Management, Setting, Share, Stamp, Wal
 import type { Component } from 'vue';
 import type { RouteRecordRaw } from 'vue-router';
 import type { AuditAction } from '../../api/src/contracts/audit-actions';
+import type { MenuBadge } from './menu';
 
 /** A group of the left menu; its pages come from the features. Listed in menu order. */
 export interface MenuSection {
@@ -33,6 +34,14 @@ export interface MenuPage {
   route: RouteRecordRaw;
 }
 
+/** Where the count of a menu badge (`meta.badge`) comes from; the menu refreshes it while it shows such an entry. */
+export interface MenuBadgeSource {
+  /** The current count (reactive). */
+  count: () => number;
+  refresh: () => Promise<void>;
+  refreshMs: number;
+}
+
 /**
  * What a feature (web/src/features/<module>/, named like api/src/modules/<module>/) gives the console:
  * its pages and the Chinese labels of the audit actions its API module records. web/src/features/index.ts
@@ -46,4 +55,6 @@ export interface ConsoleFeature {
   /** Pages outside the console layout (the sign-in page). */
   standalonePages?: readonly RouteRecordRaw[];
   auditActionLabels?: Partial<Record<AuditAction, string>>;
+  /** The badges its pages show in the menu; called in the menu's setup (stores are available). */
+  menuBadges?: Partial<Record<MenuBadge, () => MenuBadgeSource>>;
 }

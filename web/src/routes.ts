@@ -1,7 +1,7 @@
 import type { Component } from 'vue';
 import type { RouteRecordRaw } from 'vue-router';
 import type { PermissionCode } from '../../api/src/contracts/auth';
-import { menuSections, type ConsoleFeature } from './feature';
+import { menuSections, type ConsoleFeature, type MenuBadgeSource } from './feature';
 import * as featureRegistry from './features';
 import { menuFromRoutes, type MenuBadge } from './menu';
 
@@ -38,6 +38,12 @@ export const menuRoutes: RouteRecordRaw[] = Object.entries(menuSections).map(([k
 }));
 
 export const consoleMenu = menuFromRoutes(menuRoutes);
+
+/** Where each menu badge's count comes from, as the features give them. */
+export const menuBadgeSources: Partial<Record<MenuBadge, () => MenuBadgeSource>> = Object.assign(
+  {},
+  ...features.map((feature) => feature.menuBadges ?? {}),
+);
 
 export const routes: RouteRecordRaw[] = [
   ...features.flatMap((feature) => feature.standalonePages ?? []),

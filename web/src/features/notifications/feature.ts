@@ -1,5 +1,6 @@
 import { Bell, ChatLineSquare } from '@element-plus/icons-vue';
 import type { ConsoleFeature } from '../../feature';
+import { useMessagesStore } from './messages.store';
 
 const staffIntro = { intro: '同事催办等工作提醒会发到这里（仅站内消息）；点击消息打开相应的待办。' };
 
@@ -52,5 +53,12 @@ export default {
   ],
   auditActionLabels: {
     'message-template.update': '修改消息模板',
+  },
+  menuBadges: {
+    // The unread count of the message centre; the centre itself sets it whenever it learns a newer one.
+    'unread-messages': () => {
+      const messages = useMessagesStore();
+      return { count: () => messages.unread, refresh: messages.refresh, refreshMs: 60_000 };
+    },
   },
 } satisfies ConsoleFeature;

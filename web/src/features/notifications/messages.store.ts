@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import { ApiRequestError } from '../api/http';
-import { getUnreadCount } from '../features/notifications/messages.api';
+import { ApiRequestError } from '../../api/http';
+import { getUnreadCount } from './messages.api';
 
 /** The unread count the menu's badge shows; the message centre sets it whenever it learns a newer one. */
 export const useMessagesStore = defineStore('messages', () => {
