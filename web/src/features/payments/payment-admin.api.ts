@@ -17,8 +17,7 @@ import {
   type RefundPage,
   type RefundView,
 } from '../../../../api/src/contracts/payment-admin';
-import { getJson, postBinary, postJson } from '../../api/http';
-import { queryString } from '../registration-admin/registration-admin.api';
+import { getJson, postBinary, postJson, queryString } from '../../api/http';
 
 const base = '/api/payments';
 

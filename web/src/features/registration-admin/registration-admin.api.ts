@@ -13,7 +13,7 @@ import {
   type RegistrationStatistics,
   type RegistrationStatisticsQuery,
 } from '../../../../api/src/contracts/registration-admin';
-import { getJson, postJson } from '../../api/http';
+import { getJson, postJson, queryString } from '../../api/http';
 import { encryptFields } from '../../api/transport';
 
 const base = '/api/registration-admin';
@@ -24,16 +24,6 @@ export type RegistrationFilter = Pick<
   'examId' | 'idNumber' | 'fullName' | 'status' | 'levelCode' | 'majorCode' | 'district' | 'submittedFrom' | 'submittedTo'
 >;
 export type RegistrationPaging = Pick<RegistrationSearchQuery, 'page' | 'pageSize' | 'sort' | 'order'>;
-
-/** `examId=…&fullName=…`: empty values are left out, so the server sees no filter on them. */
-export function queryString(params: Readonly<Record<string, string | number | null | undefined>>): string {
-  const search = new URLSearchParams();
-  for (const [key, value] of Object.entries(params)) {
-    const text = value === null || value === undefined ? '' : String(value).trim();
-    if (text) search.set(key, text);
-  }
-  return search.toString();
-}
 
 /** The first reason the server would refuse this search (checked against the contract), or null. */
 export function searchProblem(filter: RegistrationFilter): string | null {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RegistrationAdminDetail, RegistrationStatistics } from '../../../../api/src/contracts/registration-admin';
-import { queryString, searchProblem, statisticsExportUrl } from './registration-admin.api';
+import { queryString } from '../../api/http';
+import { searchProblem, statisticsExportUrl } from './registration-admin.api';
 import { correctionFormOf, correctionRequest, formatShare, statisticsChartOption } from './registration-admin';
 
 describe('registration search query (M23)', () => {
