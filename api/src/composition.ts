@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { AuditActionOf } from './contracts/audit-actions';
 import type { Db } from './db/knex';
 import type { EngineClient } from './engine/engine-client';
 import type { SecurityServices } from './security/security-services';
@@ -43,13 +44,13 @@ export interface Services {
   deliveries: DeliveryService;
   caseTypes: CaseTypeRegistry;
   /** A record or access-control row that failed its seal: in the log and the audit log. */
-  integrityAlarm(action: string, objectType: string, objectId: string, detail?: Record<string, unknown>): void;
+  integrityAlarm(action: AuditActionOf<'audit'>, objectType: string, objectId: string, detail?: Record<string, unknown>): void;
 }
 
 /** The one place the product's modules are put together. A new flow module adds its case type here. */
 export function composeServices(deps: CompositionDeps): Services {
   const { db, engine, security, log } = deps;
-  const integrityAlarm = (action: string, objectType: string, objectId: string, detail?: Record<string, unknown>) => {
+  const integrityAlarm = (action: AuditActionOf<'audit'>, objectType: string, objectId: string, detail?: Record<string, unknown>) => {
     log.error({ action, objectType, objectId }, 'integrity seal check failed');
     void security.audit
       .append({ actor: 'system', action, objectType, objectId, result: 'failure', ...(detail ? { detail } : {}) })

@@ -147,6 +147,10 @@ describe('audit log in the console (S1)', () => {
     await page.goto(`${ui.baseUrl}/admin/audit`);
     await page.locator('tr.audit-row').first().waitFor();
     expect(await page.locator('tr.audit-row', { hasText: 'sysadmin' }).count()).toBeGreaterThan(0);
+    // Every action reads as words, not as its code (api/src/contracts/audit-actions.ts, labelled by the features).
+    const labels = await page.locator('[data-test=audit-action-label]').allTextContents();
+    expect(labels.length).toBeGreaterThan(0);
+    expect(labels.filter((label) => /^[a-z][a-z0-9-]*\./.test(label.trim()))).toEqual([]);
     await page.locator('[data-test=audit-verify]').click();
     await expect.poll(() => page.locator('.el-message-box').textContent(), { timeout: 15_000 }).toContain('审计日志哈希链完整');
     expect(errors).toEqual([]);

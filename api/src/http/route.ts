@@ -5,6 +5,7 @@ import type { CurrentUser, PermissionCode } from '../contracts/auth';
 import { apiError } from '../contracts/errors';
 import { DomainError, forbidden, unauthenticated, validationError, type FieldError } from './errors';
 import { TRANSPORT_PREFIX } from '../contracts/security';
+import type { AuditAction } from '../contracts/audit-actions';
 import type { AuditEntryInput } from '../security/audit-log';
 import { parseInput } from './validate';
 
@@ -34,7 +35,7 @@ export interface RouteSpec<B extends ZodType | undefined, Q extends ZodType | un
 
 export interface RouteAudit<B, Q, P> {
   /** Dotted verb, e.g. `registration.create`. */
-  action: string;
+  action: AuditAction;
   objectType?: string;
   /** The object acted on; `result` is undefined when the call failed. */
   objectId?: (ctx: AuditView<B, Q, P>, result: unknown) => string | number | null | undefined;

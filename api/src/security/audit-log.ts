@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { z } from 'zod';
+import type { AuditAction } from '../contracts/audit-actions';
 import type { Db } from '../db/knex';
 import { escapeLike } from '../db/escape-like';
 import { fetchPage } from '../db/paging';
@@ -35,7 +36,8 @@ export const auditEntrySchema = z.object({
   result: z.enum(['success', 'failure', 'denied']),
   detail: z.record(z.string(), z.unknown()).optional(),
 });
-export type AuditEntryInput = z.input<typeof auditEntrySchema>;
+/** `action` is one the console can label (api/src/contracts/audit-actions.ts). */
+export type AuditEntryInput = Omit<z.input<typeof auditEntrySchema>, 'action'> & { action: AuditAction };
 
 export type AuditRecord = AuditChainRow;
 

@@ -80,7 +80,7 @@ describe('audit log in PostgreSQL (S1)', () => {
   });
 
   it('S1 lists with filters and exports CSV with a BOM, personal data masked', async () => {
-    await audit.append({ actor, action: 'registration.review', objectType: 'registration', objectId: 'KS-IT-CSV', result: 'denied', detail: { note: '身份证 31010119900101123X' } });
+    await audit.append({ actor, action: 'registration.view', objectType: 'registration', objectId: 'KS-IT-CSV', result: 'denied', detail: { note: '身份证 31010119900101123X' } });
     const page = await audit.list({ actor, action: 'registration.*', result: 'denied', page: 1, pageSize: 10 });
     expect(page.total).toBe(1);
     expect(page.items[0]?.detail).toEqual({ note: '身份证 310***********123X' });

@@ -161,3 +161,13 @@ export async function deleteNoContent(path: string): Promise<void> {
 export async function postForBlob(path: string, body: unknown): Promise<Blob> {
   return (await request('POST', path, body)).blob();
 }
+
+/** `examId=…&fullName=…`: empty values are left out, so the server sees no filter on them. */
+export function queryString(params: Readonly<Record<string, string | number | null | undefined>>): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    const text = value === null || value === undefined ? '' : String(value).trim();
+    if (text) search.set(key, text);
+  }
+  return search.toString();
+}

@@ -5,7 +5,7 @@ import { ApiRequestError } from '../api/http';
 export type { PageRequest };
 
 /** What the table needs of a page answer (`Paged` has these, and what the list adds). */
-type PageResult = Pick<Paged<unknown>, 'items' | 'total'>;
+export type PageResult<Item = unknown> = Pick<Paged<Item>, 'items' | 'total'>;
 
 export interface PagedQuery<Result extends PageResult> {
   rows: Ref<Result['items']>;

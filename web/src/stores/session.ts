@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import { isMfaChallenge, type CurrentUser, type LoginRequest, type LoginResponse, type LoginVerifyRequest, type PermissionCode } from '../../../api/src/contracts/auth';
-import * as authApi from '../api/auth';
+import * as authApi from '../features/auth/auth.api';
 import { ApiRequestError } from '../api/http';
 import { roleLabels } from '../labels';
 import { hasPermission } from '../permissions';

@@ -14,6 +14,7 @@ import {
   subjectRequest,
   updateLevelRequest,
 } from '../../contracts/exams';
+import type { AuditActionOf } from '../../contracts/audit-actions';
 import { examSummary } from '../../contracts/registration';
 import type { ApiRoutes, AuditView, RouteAudit } from '../../http/route';
 import type { ExamSetupService } from './exam-setup.service';
@@ -29,7 +30,7 @@ const byLevelSubject = byLevel.extend({ subjectCode: code('科目代码') });
 type Params = { examId: number; subjectCode?: string; levelCode?: string; majorCode?: string };
 
 /** Audited as a change of the exam (or of one of its parts: `7/law`, `7/full/chemical`). */
-function examAudit<B, Q, P extends Params | undefined>(action: string, objectType = 'exam'): RouteAudit<B, Q, P> {
+function examAudit<B, Q, P extends Params | undefined>(action: AuditActionOf<'exams'>, objectType = 'exam'): RouteAudit<B, Q, P> {
   return {
     action,
     objectType,

@@ -13,6 +13,7 @@ import {
   inboxQuery,
   inboxTask,
 } from '../../contracts/task';
+import type { AuditActionOf } from '../../contracts/audit-actions';
 import type { ApiRoutes } from '../../http/route';
 import type { TaskActionService } from './task-actions.service';
 
@@ -20,7 +21,7 @@ const taskParams = z.object({ id: z.string().regex(/^[0-9a-f-]{36}$/, '待办编
 const filterParams = z.object({ id: z.coerce.number({ error: '筛选编号不正确' }).int('筛选编号不正确').positive('筛选编号不正确') });
 const optionalOpinion = z.object({ comment: z.string().trim().max(500, '意见不能超过500个字').optional() });
 const returnRequest = z.object({ comment: z.string({ error: '请填写退回理由' }).trim().min(2, '请填写退回理由').max(500, '退回理由不能超过500个字') });
-const taskAudit = (action: string) => ({ action, objectType: 'task', objectId: (v: { params?: { id: string } }) => v.params?.id });
+const taskAudit = (action: AuditActionOf<'tasks'>) => ({ action, objectType: 'task', objectId: (v: { params?: { id: string } }) => v.params?.id });
 
 /** The inbox of every case type (U5), saved filters, claiming and the task actions of U6. */
 export function taskActionRoutes(api: ApiRoutes, actions: TaskActionService): void {
