@@ -52,7 +52,7 @@ describe('migrations/index.ts', () => {
   });
 
   it('accepts later-dated migrations appended at the end', () => {
-    const later = [...listed, '20261207_01_first_of_the_day', '20261207_02_second_of_the_day'];
+    const later = [...listed, '20991231_01_first_of_the_day', '20991231_02_second_of_the_day'];
     expect(listProblems(later, later)).toEqual([]);
   });
 });
