@@ -31,6 +31,7 @@ import * as m20261128_29 from './20261128_29_task_attachments';
 import * as m20261128_30 from './20261128_30_task_urge_message';
 import * as m20261128_31 from './20261128_31_courier_exception_form';
 import * as m20261207_02 from './20261207_02_case_type_names';
+import * as m20261207_03 from './20261207_03_payment_case_keys';
 
 export interface Migration {
   up(knex: Knex): Promise<void>;
@@ -76,6 +77,7 @@ export const migrations: ReadonlyArray<[string, Migration]> = [
   ['20261128_30_task_urge_message', m20261128_30],
   ['20261128_31_courier_exception_form', m20261128_31],
   ['20261207_02_case_type_names', m20261207_02],
+  ['20261207_03_payment_case_keys', m20261207_03],
 ];
 
 export const migrationSource: Knex.MigrationSource<[string, Migration]> = {

@@ -13,6 +13,7 @@ import { GuideRepository } from './modules/guide/guide.repository';
 import { RegistrationRepository } from './modules/registration/registration.repository';
 import { RegistrationService } from './modules/registration/registration.service';
 import { RegistrationCaseType } from './modules/registration/registration.case-type';
+import { RegistrationPayable } from './modules/registration/registration.payable';
 import { PaymentService } from './modules/payments/payment.service';
 import { DeliveryService } from './modules/deliveries/delivery.service';
 import { DeliveryRepository } from './modules/deliveries/delivery.repository';
@@ -64,7 +65,7 @@ export function composeServices(deps: CompositionDeps): Services {
     guides: new GuideRepository(db),
     ...(deps.paymentQueryCycle ? { paymentQueryCycle: deps.paymentQueryCycle } : {}),
   });
-  const payments = deps.payment ? new PaymentService(db, security, engine, deps.payment.platform, deps.payment.receipts, deps.payment) : null;
+  const payments = deps.payment ? new PaymentService(db, engine, deps.payment.platform, deps.payment.receipts, deps.payment, [new RegistrationPayable(db, registrationRows)]) : null;
   const registrationCases = new RegistrationCaseType(db, registrations, registrationRows, scope);
   const deliveries = new DeliveryService(db, security, engine, deps.courier, [registrationCases]);
 

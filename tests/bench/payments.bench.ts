@@ -15,6 +15,7 @@ import { RegistrationRepository } from '../../api/src/modules/registration/regis
 import { createStandardExam } from '../../api/src/modules/exams/demo-exam';
 import { testPaymentDeps } from '../support/payment-env';
 import { PaymentPlatform } from '../../api/src/integrations/payment/payment-platform';
+import { RegistrationPayable } from '../../api/src/modules/registration/registration.payable';
 
 // `npm run bench` (payments): N payments end to end through the 公共支付平台 sandbox and its signed
 // callbacks — order at the platform, pay, callback, verification, credit, message to the engine.
@@ -88,7 +89,7 @@ export async function benchmarkPayments(options: { payments?: number; concurrenc
     sm2: security.sm2,
     fetch: timedFetch,
   });
-  const payments = new PaymentService(db, security, engineClient, platform, deps.receipts, deps);
+  const payments = new PaymentService(db, engineClient, platform, deps.receipts, deps, [new RegistrationPayable(db, new RegistrationRepository(db, security))]);
   let callbackMs = 0;
   const timedPayments = Object.create(payments) as PaymentService;
   timedPayments.acceptCallback = async (n) => {
@@ -154,7 +155,7 @@ export async function benchmarkPayments(options: { payments?: number; concurrenc
           const no = numbers[next++]!;
           const slot = { ms: 0 };
           const t0 = performance.now();
-          const order = await waits.run(slot, () => payments.createOrder(no));
+          const order = await waits.run(slot, () => payments.createOrder({ caseType: 'exam-registration', businessKey: no }));
           ourOrderMs += performance.now() - t0 - slot.ms;
           const t1 = performance.now();
           await sandboxPay(env.paymentBaseUrl, order.merchantOrderNo);

@@ -26,6 +26,8 @@ import { startSuishenbanSandbox } from '../../api/src/integrations/suishenban/sa
 import { SuishenbanPush } from '../../api/src/integrations/suishenban/suishenban-push';
 import { SmsGateway } from '../../api/src/integrations/sms/sms-gateway';
 import http from 'node:http';
+import { RegistrationPayable } from '../../api/src/modules/registration/registration.payable';
+import { RegistrationRepository } from '../../api/src/modules/registration/registration.repository';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -155,7 +157,7 @@ async function startTestEnvironment(): Promise<RunningTestEnvironment> {
     eReceiptAppSecret: 'test-ereceipt-secret-test-ereceipt',
   };
   const payment = testPaymentDeps(paymentEnv, security.sm2);
-  mountPaymentCallback(callbackApp, payment.platform, new PaymentService(db, security, engineClient, payment.platform, payment.receipts, payment), pino({ level: 'warn' }));
+  mountPaymentCallback(callbackApp, payment.platform, new PaymentService(db, engineClient, payment.platform, payment.receipts, payment, [new RegistrationPayable(db, new RegistrationRepository(db, security))]), pino({ level: 'warn' }));
 
   const workers: RunningWorkers = startWorkers({
     db,

@@ -2,6 +2,8 @@ import type { CurrentUser } from '../../api/src/contracts/auth';
 import type { Db } from '../../api/src/db/knex';
 import { notFound } from '../../api/src/http/errors';
 import type { CaseDetails, CaseMatches, CaseOfInstance, CaseType } from '../../api/src/modules/cases/case-type';
+import type { Knex } from 'knex';
+import type { Bill, PayableCase, PaymentEvent } from '../../api/src/modules/payments/payable-case';
 import { lineModel } from './bpmn-models';
 
 /**
@@ -31,7 +33,47 @@ export const fixtureModel = (group: string): string =>
   lineModel(FIXTURE_PROCESS, [{ id: FIXTURE_STEP, name: '许可审查', attrs: `camunda:candidateGroups="${group}"` }]);
 
 export async function createFixtureTable(db: Db): Promise<void> {
-  await db.raw(`create table if not exists ${TABLE} (permit_no text primary key, applicant text not null, owner_user_id integer, process_instance_id text unique)`);
+  await db.raw(
+    `create table if not exists ${TABLE} (permit_no text primary key, applicant text not null, owner_user_id integer, process_instance_id text unique,
+       fee_status text not null default 'payable', events jsonb not null default '[]')`,
+  );
+}
+
+/** The permit's fee (许可费, 50 yuan): the payments module takes it through PayableCase, as it takes exam fees. */
+export class FixturePermitFees implements PayableCase {
+  readonly caseType = FIXTURE_PROCESS;
+  readonly paidMessage = 'fixture-permit-paid';
+
+  constructor(private readonly db: Db) {}
+
+  async bill(permitNo: string): Promise<Bill | null> {
+    const row = await this.db(TABLE).where({ permit_no: permitNo }).first<{ applicant: string; fee_status: Bill['state'] } | undefined>();
+    if (!row) return null;
+    return {
+      amountFen: 5000,
+      subject: '许可申请费（测试）',
+      deadline: new Date(Date.now() + 24 * 3600 * 1000),
+      state: row.fee_status,
+      payerName: row.applicant,
+      receiptItems: [{ code: 'permitfee', name: '许可申请费', quantity: 1, unitPriceFen: 5000, amountFen: 5000 }],
+      returnPath: `/fixture/permits/${permitNo}`,
+    };
+  }
+
+  async markPaid(trx: Knex.Transaction, permitNo: string): Promise<boolean> {
+    return (await trx(TABLE).where({ permit_no: permitNo, fee_status: 'payable' }).update({ fee_status: 'paid' })) > 0;
+  }
+
+  async markExpired(trx: Knex.Transaction, permitNo: string): Promise<boolean> {
+    return (await trx(TABLE).where({ permit_no: permitNo, fee_status: 'payable' }).update({ fee_status: 'closed' })) > 0;
+  }
+
+  async record(q: Db | Knex.Transaction, permitNo: string, event: PaymentEvent): Promise<void> {
+    await q(TABLE)
+      .where({ permit_no: permitNo })
+      .whereRaw(`not events @> ?::jsonb`, [JSON.stringify([{ idempotencyKey: event.idempotencyKey }])])
+      .update({ events: q.raw(`events || ?::jsonb`, [JSON.stringify([event])]) });
+  }
 }
 
 export class FixturePermitCaseType implements CaseType {

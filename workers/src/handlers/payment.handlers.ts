@@ -5,6 +5,8 @@ import type { TopicHandler } from '../task-client';
 
 const { topics } = examRegistrationFlow;
 type HandlerOf<T extends keyof typeof topics> = TopicHandler<(typeof topics)[T]['input'], z.infer<(typeof topics)[T]['output']>>;
+/** The fee this flow's steps are about: its registration's. */
+const feeOf = (registrationNo: string) => ({ caseType: examRegistrationFlow.processKey, businessKey: registrationNo });
 
 /** 生成缴费订单: one order per registration (idempotent); the case learns the deadline and whether it is paid already. */
 export function paymentOrderHandler(payments: PaymentService): HandlerOf<'payment-order'> {
@@ -12,7 +14,7 @@ export function paymentOrderHandler(payments: PaymentService): HandlerOf<'paymen
     topic: 'payment-order',
     variables: topics['payment-order'].input,
     async handle(task) {
-      const order = await payments.createOrder(task.variables.registrationNo);
+      const order = await payments.createOrder(feeOf(task.variables.registrationNo));
       return { kind: 'complete', variables: { paymentDeadline: order.paymentDeadline, alreadyPaid: order.alreadyPaid, paymentOrderNo: order.merchantOrderNo } };
     },
   };
@@ -26,7 +28,7 @@ export function paymentQueryHandler(payments: PaymentService): HandlerOf<'paymen
     // A query that fails is simply tried at the next cycle.
     retries: 0,
     async handle(task) {
-      await payments.reconcileOrder(task.variables.registrationNo, 'query');
+      await payments.reconcileOrder(feeOf(task.variables.registrationNo), 'query');
       return { kind: 'complete' };
     },
   };
@@ -38,7 +40,7 @@ export function paymentExpireHandler(payments: PaymentService): HandlerOf<'payme
     topic: 'payment-expire',
     variables: topics['payment-expire'].input,
     async handle(task) {
-      await payments.expire(task.variables.registrationNo);
+      await payments.expire(feeOf(task.variables.registrationNo));
       return { kind: 'complete' };
     },
   };
@@ -50,7 +52,7 @@ export function eReceiptHandler(payments: PaymentService): HandlerOf<'e-receipt'
     topic: 'e-receipt',
     variables: topics['e-receipt'].input,
     async handle(task) {
-      await payments.issueReceipt(task.variables.registrationNo);
+      await payments.issueReceipt(feeOf(task.variables.registrationNo));
       return { kind: 'complete' };
     },
   };

@@ -1,10 +1,14 @@
 import type { Knex } from 'knex';
+import { examRegistrationFlow } from '../../contracts/flows/exam-registration';
 import type { Db } from '../../db/knex';
 import { countRows, fetchPage, onPage, type PageRequest } from '../../db/paging';
 import type { PaymentOrderSortField, PaymentOrderStatus, RefundKind, RefundStatus } from '../../contracts/payment-admin';
 import { escapeLike } from '../../db/escape-like';
 import type { RegistrationDetailRow } from '../registration/registration-records.service';
 import type { LocalOrder, LocalRefund, Mismatch } from './reconciliation';
+
+/** The payment admin's lists are of exam fees: an order joins the registration it is the fee of. */
+const feeOfRegistration = (j: Knex.JoinClause) => j.on('r.registration_no', 'o.business_key').andOnVal('o.case_type', examRegistrationFlow.processKey);
 
 /**
  * A payment order with its registration (`r.*`, so that RegistrationRepository can check the seal
@@ -134,7 +138,7 @@ export class PaymentAdminRepository {
   constructor(private readonly db: Db) {}
 
   private filtered(filter: PaymentOrderFilter): Knex.QueryBuilder {
-    const q = this.db('payment_orders as o').join('registrations as r', 'r.id', 'o.registration_id');
+    const q = this.db('payment_orders as o').join('registrations as r', feeOfRegistration);
     if (filter.paidFrom) q.where('o.paid_at', '>=', filter.paidFrom);
     if (filter.paidBefore) q.where('o.paid_at', '<', filter.paidBefore);
     if (filter.examId !== undefined) q.where('r.exam_id', filter.examId);
@@ -192,7 +196,7 @@ export class PaymentAdminRepository {
   }
 
   exams(): Promise<Array<{ id: number; name: string; year: number }>> {
-    return this.db('exams').whereExists((q) => q.select(this.db.raw('1')).from('registrations as r').join('payment_orders as o', 'o.registration_id', 'r.id').whereRaw('r.exam_id = exams.id')).orderBy([{ column: 'year', order: 'desc' }, { column: 'id', order: 'desc' }]).select('id', 'name', 'year');
+    return this.db('exams').whereExists((q) => q.select(this.db.raw('1')).from('registrations as r').join('payment_orders as o', feeOfRegistration).whereRaw('r.exam_id = exams.id')).orderBy([{ column: 'year', order: 'desc' }, { column: 'id', order: 'desc' }]).select('id', 'name', 'year');
   }
 
   notifications(orderNo: string): Promise<NotificationRow[]> {
@@ -208,7 +212,7 @@ export class PaymentAdminRepository {
   private refundsQuery(): Knex.QueryBuilder {
     return this.db('payment_refunds as f')
       .join('payment_orders as o', 'o.id', 'f.payment_order_id')
-      .join('registrations as r', 'r.id', 'o.registration_id')
+      .join('registrations as r', feeOfRegistration)
       .join('exams as e', 'e.id', 'r.exam_id')
       .join('majors as m', 'm.code', 'r.major_code')
       .select('r.*', 'e.name as exam_name', 'e.code as exam_code', 'e.year as exam_year', 'm.name as major_name', 'o.merchant_order_no as o_merchant_order_no')
@@ -343,7 +347,7 @@ export class PaymentAdminRepository {
   private itemsQuery(): Knex.QueryBuilder {
     return this.db('reconciliation_items as i')
       .leftJoin('payment_orders as o', 'o.id', 'i.payment_order_id')
-      .leftJoin('registrations as r', 'r.id', 'o.registration_id')
+      .leftJoin('registrations as r', feeOfRegistration)
       .select('i.*', 'r.registration_no', 'o.status as order_status');
   }
 

@@ -8,6 +8,7 @@ import type { PaymentAdminRepository, ReconciliationItemRow, ReconciliationRunRo
 import { beijingDayStart } from './payment-admin.service';
 import type { PaymentService } from './payment.service';
 import { findMismatches, localTotals } from './reconciliation';
+import { examRegistrationFlow } from '../../contracts/flows/exam-registration';
 
 /** Largest statement file accepted as an upload (a day of ~50,000 entries). */
 export const STATEMENT_MAX_BYTES = 5 * 1024 * 1024;
@@ -139,7 +140,7 @@ export class PaymentReconciliationService {
     let paid: boolean;
     try {
       if (item.order_status === 'waiting') {
-        paid = (await this.payments.reconcileOrder(item.registration_no!, 'query')) === 'paid';
+        paid = (await this.payments.reconcileOrder({ caseType: examRegistrationFlow.processKey, businessKey: item.registration_no! }, 'query')) === 'paid';
       } else {
         const remote = await this.platform.queryOrder(item.merchant_order_no);
         paid = remote.status === 'paid' || remote.status === 'refunded';

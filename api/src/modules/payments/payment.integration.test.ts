@@ -8,6 +8,11 @@ import { sandboxCallbacks, sandboxOrder, sandboxPay, sandboxSettings } from '../
 import { testPaymentDeps } from '../../../../tests/support/payment-env';
 import { createStandardExam } from '../exams/demo-exam';
 import { PaymentService } from './payment.service';
+import { RegistrationPayable } from '../registration/registration.payable';
+import { RegistrationRepository } from '../registration/registration.repository';
+
+/** The registration's exam fee, as payments key it. */
+const feeOf = (registrationNo: string) => ({ caseType: 'exam-registration', businessKey: registrationNo });
 
 let ctx: TestContext;
 let payments: PaymentService;
@@ -15,7 +20,7 @@ let payments: PaymentService;
 beforeAll(() => {
   ctx = createTestContext();
   const deps = testPaymentDeps(ctx.env, ctx.security.sm2);
-  payments = new PaymentService(ctx.db, ctx.security, ctx.engine, deps.platform, deps.receipts, deps);
+  payments = new PaymentService(ctx.db, ctx.engine, deps.platform, deps.receipts, deps, [new RegistrationPayable(ctx.db, new RegistrationRepository(ctx.db, ctx.security))]);
 });
 afterAll(async () => {
   await sandboxSettings(ctx.env.paymentBaseUrl, { down: false, dropCallbacks: false });
@@ -69,7 +74,7 @@ describe('online payment (M16, M06)', () => {
     expect(receipt.status).toBe(200);
     expect((receipt.body as Buffer).subarray(0, 5).toString()).toBe('%PDF-');
     // Anyone may verify the receipt at the platform.
-    const verified = await ctx.db('e_receipts as e').join('payment_orders as o', 'o.id', 'e.payment_order_id').where('o.registration_id', registrationId).first('e.receipt_no', 'e.check_code');
+    const verified = await ctx.db('e_receipts as e').join('payment_orders as o', 'o.id', 'e.payment_order_id').where({ 'o.case_type': 'exam-registration', 'o.business_key': registrationNo }).first('e.receipt_no', 'e.check_code');
     const deps = testPaymentDeps(ctx.env, ctx.security.sm2);
     expect((await deps.receipts.verify(verified.receipt_no, verified.check_code)).valid).toBe(true);
     expect((await deps.receipts.verify(verified.receipt_no, '000000')).valid).toBe(false);
@@ -97,7 +102,7 @@ describe('online payment (M16, M06)', () => {
     const notification = { notifyId: `N-${order.orderNo}`, merchantId: ctx.env.paymentMerchantId, tradeNo: remote.tradeNo, merchantOrderNo: order.orderNo!, amountFen: 14000, paidAt: new Date() };
     const results = await Promise.all([
       ...Array.from({ length: 6 }, () => payments.acceptCallback(notification).then(() => 'callback')),
-      ...Array.from({ length: 2 }, () => payments.reconcileOrder(registrationNo, 'query')),
+      ...Array.from({ length: 2 }, () => payments.reconcileOrder(feeOf(registrationNo), 'query')),
       ...Array.from({ length: 2 }, () => agent.get(`/api/registrations/${registrationNo}/payment?returned=1`).then((r) => r.status)),
     ]);
     expect(results).toHaveLength(10);
@@ -137,7 +142,7 @@ describe('online payment (M16, M06)', () => {
     const { registrationNo, order } = await awaitingPayment('killed');
     // As if the order row were still 'creating': the retried step asks with the same merchant order number.
     await ctx.db('payment_orders').where({ merchant_order_no: order.orderNo }).update({ status: 'creating' });
-    const again = await payments.createOrder(registrationNo);
+    const again = await payments.createOrder(feeOf(registrationNo));
     expect(again.merchantOrderNo).toBe(order.orderNo);
     const rows = await ctx.db('payment_orders').where({ merchant_order_no: order.orderNo });
     expect(rows).toHaveLength(1);
@@ -150,12 +155,12 @@ describe('online payment (M16, M06)', () => {
     await ctx.db('payment_orders').where({ merchant_order_no: order.orderNo }).update({ status: 'creating' });
     await sandboxSettings(ctx.env.paymentBaseUrl, { down: true });
     try {
-      await expect(payments.createOrder(registrationNo)).rejects.toMatchObject({ name: 'PaymentUnavailableError' });
+      await expect(payments.createOrder(feeOf(registrationNo))).rejects.toMatchObject({ name: 'PaymentUnavailableError' });
     } finally {
       await sandboxSettings(ctx.env.paymentBaseUrl, { down: false });
     }
     expect((await ctx.db('payment_orders').where({ merchant_order_no: order.orderNo }).first()).status).toBe('creating');
-    await payments.createOrder(registrationNo);
+    await payments.createOrder(feeOf(registrationNo));
     expect((await ctx.db('payment_orders').where({ merchant_order_no: order.orderNo }).first()).status).toBe('waiting');
   });
 
@@ -181,7 +186,7 @@ describe('online payment (M16, M06)', () => {
       await sandboxSettings(ctx.env.paymentBaseUrl, { dropCallbacks: false });
     }
     // The deadline step runs before anything learnt of the payment: closing is refused, the payment is late.
-    await payments.expire(registrationNo);
+    await payments.expire(feeOf(registrationNo));
     expect(await statusOf(agent, registrationNo)).toBe('cancelled');
     const view = (await agent.get(`/api/registrations/${registrationNo}/payment`)).body as PaymentView;
     expect(view).toMatchObject({ status: 'refunded', refund: { status: 'refunded' } });

@@ -2,10 +2,12 @@ import type { Knex } from 'knex';
 import type { Db } from '../../db/knex';
 import type { refundStatusLabels } from '../../contracts/payment-admin';
 import type { PaymentNotification } from '../../integrations/payment/payment-platform';
+import type { CaseKey } from './payable-case';
 
 export interface PaymentOrderRow {
   id: number;
-  registration_id: number;
+  case_type: string;
+  business_key: string;
   merchant_order_no: string;
   amount_fen: number;
   subject: string;
@@ -49,16 +51,18 @@ export interface NewEReceipt {
 
 type Q = Db | Knex.Transaction;
 
+const ofCase = (key: CaseKey) => ({ case_type: key.caseType, business_key: key.businessKey });
+
 type RefundStatus = keyof typeof refundStatusLabels;
 
-/** `payment_orders`, `payment_notifications`, `payment_refunds` and `e_receipts` of the candidate's fee (M06, M16). */
+/** `payment_orders` (keyed by case type and business key), `payment_notifications`, `payment_refunds` and `e_receipts` (M06, M16). */
 export class PaymentRepository {
   constructor(private readonly db: Db) {}
 
   /** The order that is paid, or else the one that may still be paid. */
-  liveOrder(q: Q, registrationId: number): Promise<PaymentOrderRow | undefined> {
+  liveOrder(q: Q, key: CaseKey): Promise<PaymentOrderRow | undefined> {
     return q<PaymentOrderRow>('payment_orders')
-      .where({ registration_id: registrationId })
+      .where(ofCase(key))
       .whereIn('status', ['creating', 'waiting', 'paid'])
       .orderByRaw(`case status when 'paid' then 0 else 1 end`)
       .orderBy('id', 'desc')
@@ -82,21 +86,21 @@ export class PaymentRepository {
     return trx<PaymentOrderRow>('payment_orders').where({ id }).forUpdate().first();
   }
 
-  paidOrder(registrationId: number): Promise<PaymentOrderRow | undefined> {
-    return this.db<PaymentOrderRow>('payment_orders').where({ registration_id: registrationId, status: 'paid' }).first();
+  paidOrder(key: CaseKey): Promise<PaymentOrderRow | undefined> {
+    return this.db<PaymentOrderRow>('payment_orders').where({ ...ofCase(key), status: 'paid' }).first();
   }
 
-  latestOrder(registrationId: number): Promise<PaymentOrderRow | undefined> {
-    return this.db<PaymentOrderRow>('payment_orders').where({ registration_id: registrationId }).orderBy('id', 'desc').first();
+  latestOrder(key: CaseKey): Promise<PaymentOrderRow | undefined> {
+    return this.db<PaymentOrderRow>('payment_orders').where(ofCase(key)).orderBy('id', 'desc').first();
   }
 
-  /** How many orders the registration has had (numbers the next one). */
-  async countOrders(registrationId: number): Promise<number> {
-    return Number((await this.db('payment_orders').where({ registration_id: registrationId }).count<Array<{ count: string }>>('* as count'))[0]!.count);
+  /** How many orders the case has had (numbers the next one). */
+  async countOrders(key: CaseKey): Promise<number> {
+    return Number((await this.db('payment_orders').where(ofCase(key)).count<Array<{ count: string }>>('* as count'))[0]!.count);
   }
 
   /** A new order in status `creating`; undefined when a concurrent delivery of the same task stored it first. */
-  async insertOrder(order: Pick<PaymentOrderRow, 'registration_id' | 'merchant_order_no' | 'amount_fen' | 'subject' | 'expires_at'>): Promise<PaymentOrderRow | undefined> {
+  async insertOrder(order: Pick<PaymentOrderRow, 'case_type' | 'business_key' | 'merchant_order_no' | 'amount_fen' | 'subject' | 'expires_at'>): Promise<PaymentOrderRow | undefined> {
     try {
       const [row] = await this.db<PaymentOrderRow>('payment_orders')
         .insert({ ...order, status: 'creating' })
@@ -120,13 +124,6 @@ export class PaymentRepository {
 
   async markPaid(trx: Knex.Transaction, id: number, paid: { tradeNo: string; paidAt: Date }): Promise<void> {
     await trx('payment_orders').where({ id }).update({ status: 'paid', trade_no: paid.tradeNo, paid_at: paid.paidAt, updated_at: trx.fn.now() });
-  }
-
-  /** The registration number an order belongs to. */
-  async registrationNoOf(trx: Knex.Transaction, registrationId: number): Promise<string> {
-    const reg = await trx('registrations').where({ id: registrationId }).first<{ registration_no: string } | undefined>('registration_no');
-    if (!reg) throw new Error(`registration ${registrationId} not found`);
-    return reg.registration_no;
   }
 
   /** Each notification once, by the platform's notification id. */
@@ -201,11 +198,11 @@ export class PaymentRepository {
     return this.db('e_receipts').where({ payment_order_id: orderId }).first<{ receipt_no: string; check_code: string; issued_at: Date; verify_url: string } | undefined>('receipt_no', 'check_code', 'issued_at', 'verify_url');
   }
 
-  /** The newest e-receipt PDF of the registration. */
-  receiptPdf(registrationId: number): Promise<{ pdf: Buffer; receipt_no: string } | undefined> {
+  /** The newest e-receipt PDF of the case. */
+  receiptPdf(key: CaseKey): Promise<{ pdf: Buffer; receipt_no: string } | undefined> {
     return this.db('e_receipts as e')
       .join('payment_orders as o', 'o.id', 'e.payment_order_id')
-      .where('o.registration_id', registrationId)
+      .where({ 'o.case_type': key.caseType, 'o.business_key': key.businessKey })
       .orderBy('e.id', 'desc')
       .first<{ pdf: Buffer; receipt_no: string } | undefined>('e.pdf', 'e.receipt_no');
   }

@@ -8,6 +8,10 @@ import { PaymentCallbackError, type PaymentPlatform } from '../../integrations/p
 import { paymentCallbackAck } from '../../integrations/payment/payment-wire';
 import type { RegistrationService } from '../registration/registration.service';
 import type { PaymentService } from './payment.service';
+import { examRegistrationFlow } from '../../contracts/flows/exam-registration';
+
+/** The registration's exam fee, as payments key it. */
+const feeOf = (registrationNo: string) => ({ caseType: examRegistrationFlow.processKey, businessKey: registrationNo });
 
 export const PAYMENT_CALLBACK_PATH = '/api/payments/callback';
 
@@ -55,7 +59,7 @@ export function paymentRoutes(api: ApiRoutes, payments: PaymentService, registra
     },
     async ({ user, params, query }) => {
       const r = await registrations.find(user, params.registrationNo);
-      return payments.view(r, query.returned === '1' && r.user_id === user.id);
+      return payments.view(feeOf(r.registration_no), query.returned === '1' && r.user_id === user.id);
     },
   );
   api.define(
@@ -72,7 +76,7 @@ export function paymentRoutes(api: ApiRoutes, payments: PaymentService, registra
     async ({ user, params }) => {
       const r = await registrations.find(user, params.registrationNo);
       if (r.user_id !== user.id) throw notFound('报名记录不存在');
-      return { payUrl: await payments.payUrl(r) };
+      return { payUrl: await payments.payUrl(feeOf(r.registration_no)) };
     },
   );
   api.define(
@@ -88,7 +92,7 @@ export function paymentRoutes(api: ApiRoutes, payments: PaymentService, registra
     },
     async ({ user, params, res }) => {
       const r = await registrations.find(user, params.registrationNo);
-      const { pdf, receiptNo } = await payments.receiptPdf(r);
+      const { pdf, receiptNo } = await payments.receiptPdf(feeOf(r.registration_no));
       res
         .status(200)
         .type('application/pdf')

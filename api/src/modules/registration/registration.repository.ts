@@ -5,6 +5,10 @@ import type { SecurityServices } from '../../security/security-services';
 import { registrationSeal } from '../../security/security-specs';
 import { TamperedRecordError } from '../../security/security.errors';
 import { escapeLike } from '../../db/escape-like';
+import { examRegistrationFlow } from '../../contracts/flows/exam-registration';
+
+/** `payment_orders.case_type` of registration fees. */
+const REGISTRATION_CASE = examRegistrationFlow.processKey;
 
 export interface RegistrationRow {
   id: number;
@@ -432,6 +436,11 @@ export class RegistrationRepository {
   }
 
   /** Appends a timeline event once per idempotency key. */
+  /** The registration's id, in the caller's transaction (its events are keyed by it). */
+  async idOf(q: Knex.Transaction | Db, registrationNo: string): Promise<number | undefined> {
+    return (await q('registrations').where({ registration_no: registrationNo }).first<{ id: number } | undefined>('id'))?.id;
+  }
+
   async addEvent(
     trx: Knex.Transaction | Db,
     registrationId: number,
@@ -468,7 +477,8 @@ export class RegistrationRepository {
   latestReceipt(registrationId: number): Promise<{ receipt_no: string; issued_at: Date } | undefined> {
     return this.db('e_receipts as e')
       .join('payment_orders as o', 'o.id', 'e.payment_order_id')
-      .where('o.registration_id', registrationId)
+      .join('registrations as r', (j) => j.on('r.registration_no', 'o.business_key').andOnVal('o.case_type', REGISTRATION_CASE))
+      .where('r.id', registrationId)
       .orderBy('e.id', 'desc')
       .first<{ receipt_no: string; issued_at: Date } | undefined>('e.receipt_no', 'e.issued_at');
   }
