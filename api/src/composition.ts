@@ -18,6 +18,10 @@ import { PaymentService } from './modules/payments/payment.service';
 import { DeliveryService } from './modules/deliveries/delivery.service';
 import { DeliveryRepository } from './modules/deliveries/delivery.repository';
 import { DeliveryCaseType } from './modules/deliveries/delivery.case-type';
+import { ExamService } from './modules/exams/exam.service';
+import { NotifyService, type NotifyChannels } from './modules/notifications/notify.service';
+import { RegistrationRecipients } from './modules/registration/registration.recipients';
+import { registrationRecords, type RegistrationRecords } from './modules/registration/registration-records.service';
 
 /** What every process (API, workers, `npm start`, tests, benchmarks) builds the domain services from. */
 export interface CompositionDeps {
@@ -31,6 +35,8 @@ export interface CompositionDeps {
   payment?: { platform: PaymentPlatform; receipts: EReceiptPlatform | null; notifyUrl: string; publicBaseUrl: string } | undefined;
   /** The 一网通办 express module (or its sandbox); without it, courier delivery is unavailable (G6). */
   courier?: CourierDeps | undefined;
+  /** 随申办 push and SMS for the `notify` step (G5); without them, no notify service. */
+  notify?: NotifyChannels | undefined;
   /** Case types beyond the product's own (a test's fixture flow registers itself here). */
   extraCaseTypes?: readonly CaseType[] | undefined;
 }
@@ -44,6 +50,7 @@ export interface Services {
   payments: PaymentService | null;
   deliveries: DeliveryService;
   caseTypes: CaseTypeRegistry;
+  notify: NotifyService | null;
   /** A record or access-control row that failed its seal: in the log and the audit log. */
   integrityAlarm(action: AuditActionOf<'audit'>, objectType: string, objectId: string, detail?: Record<string, unknown>): void;
 }
@@ -74,5 +81,11 @@ export function composeServices(deps: CompositionDeps): Services {
     new DeliveryCaseType(new DeliveryRepository(db, security.cipher), [registrationCases]),
     ...(deps.extraCaseTypes ?? []),
   ]);
-  return { users, scope, registrationRows, registrations, payments, deliveries, caseTypes, integrityAlarm };
+  const notify = deps.notify ? composeNotify(db, security, deps.notify, registrationRows) : null;
+  return { users, scope, registrationRows, registrations, payments, deliveries, caseTypes, notify, integrityAlarm };
+}
+
+/** The notify service with the recipients of every case type that sends messages (registrations so far). */
+export function composeNotify(db: Db, security: SecurityServices, channels: NotifyChannels, registrationRows: RegistrationRecords = registrationRecords(db, security)): NotifyService {
+  return new NotifyService(db, security, [new RegistrationRecipients(registrationRows, new ExamService(db))], channels);
 }

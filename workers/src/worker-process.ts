@@ -42,7 +42,7 @@ export function startWorkers(o: WorkerProcessOptions): RunningWorkers {
     ...(o.asyncResponseTimeoutMs !== undefined ? { asyncResponseTimeoutMs: o.asyncResponseTimeoutMs } : {}),
   });
   const services = workerServices(o.db, engine, o.security, log, o.integrations, o.paymentQueryCycle);
-  for (const handler of buildHandlers(services, o.db, o.security, o.integrations)) client.register(handler);
+  for (const handler of buildHandlers(services, o.integrations)) client.register(handler);
   const stopHeartbeat = startHeartbeat(o.db, o.workerId, client.subscribedTopics, 10_000, (err) => log.warn({ err }, 'heartbeat failed'));
   client.start();
   const stopAutoAssign = o.autoAssignEveryMs ? startAutoAssign(o, engine, services, log, o.autoAssignEveryMs) : () => {};

@@ -9,7 +9,6 @@ import { registrationReviewOutcomeHandler } from './registration-review-outcome.
 import { eReceiptHandler, paymentExpireHandler, paymentOrderHandler, paymentQueryHandler } from './payment.handlers';
 import type { PaymentDeps } from '../../../api/src/integrations/payment/payment-setup';
 import { notifyHandler } from './notify.handler';
-import { createNotifyService } from '../../../api/src/modules/notifications/notify-setup';
 import type { NotifyChannels } from '../../../api/src/modules/notifications/notify.service';
 import { courierOrderHandler } from './courier-order.handler';
 import type { CourierDeps } from '../../../api/src/integrations/courier/courier-setup';
@@ -25,17 +24,17 @@ export interface WorkerIntegrations {
 
 /** The services of the worker process: the same composition as the API's. */
 export function workerServices(db: Db, engine: EngineClient, security: SecurityServices, log: Logger, integrations: WorkerIntegrations = {}, paymentQueryCycle?: string): Services {
-  return composeServices({ db, engine, security, log, paymentQueryCycle, payment: integrations.payment, courier: integrations.courier });
+  return composeServices({ db, engine, security, log, paymentQueryCycle, payment: integrations.payment, courier: integrations.courier, notify: integrations.notify });
 }
 
 /** Every topic handler, wired to the domain services it calls. */
-export function buildHandlers(services: Services, db: Db, security: SecurityServices, integrations: WorkerIntegrations = {}): TopicHandler[] {
+export function buildHandlers(services: Services, integrations: WorkerIntegrations = {}): TopicHandler[] {
   const handlers: TopicHandler[] = [eligibilityDecisionHandler(services.registrations), registrationReviewOutcomeHandler(services.registrations)];
   if (services.payments) {
     const payments = services.payments;
     handlers.push(paymentOrderHandler(payments), paymentQueryHandler(payments), paymentExpireHandler(payments), eReceiptHandler(payments));
   }
-  if (integrations.notify) handlers.push(notifyHandler(createNotifyService(db, security, integrations.notify)));
+  if (services.notify) handlers.push(notifyHandler(services.notify));
   if (integrations.courier) handlers.push(courierOrderHandler(services.deliveries));
   return handlers;
 }

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Db } from '../../../api/src/db/knex';
 import type { Services } from '../../../api/src/composition';
 import type { PaymentService } from '../../../api/src/modules/payments/payment.service';
-import type { SecurityServices } from '../../../api/src/security/security-services';
+import type { NotifyService } from '../../../api/src/modules/notifications/notify.service';
 import { buildHandlers, type WorkerIntegrations } from './index';
 import { HANDLED_TOPICS } from '../../../api/src/contracts/flows';
 
@@ -15,8 +14,8 @@ describe('handled topics', () => {
       notify: unused<Required<WorkerIntegrations>['notify']>(),
       courier: unused<Required<WorkerIntegrations>['courier']>(),
     };
-    const services: Services = { ...unused<Services>(), payments: unused<PaymentService>() };
-    const topics = buildHandlers(services, unused<Db>(), unused<SecurityServices>(), integrations).map((h) => h.topic);
+    const services: Services = { ...unused<Services>(), payments: unused<PaymentService>(), notify: unused<NotifyService>() };
+    const topics = buildHandlers(services, integrations).map((h) => h.topic);
     expect(new Set(topics).size).toBe(topics.length);
     expect([...topics].sort()).toEqual([...HANDLED_TOPICS].sort());
   });

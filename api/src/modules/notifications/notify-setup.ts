@@ -1,12 +1,7 @@
 import type { AppConfig } from '../../config';
-import type { Db } from '../../db/knex';
-import type { SecurityServices } from '../../security/security-services';
 import { SmsGateway } from '../../integrations/sms/sms-gateway';
 import { SuishenbanPush } from '../../integrations/suishenban/suishenban-push';
-import { ExamService } from '../exams/exam.service';
-import { registrationRecords } from '../registration/registration-records.service';
-import { NotifyService, type NotifyChannels } from './notify.service';
-import { RegistrationRecipients } from './recipients';
+import type { NotifyChannels } from './notify.service';
 
 /**
  * The channels from the configuration: `SUISHENBAN_BASE_URL` and `SMS_GATEWAY_URL` (a real platform,
@@ -19,9 +14,4 @@ export function notifyChannelsFromConfig(config: Pick<AppConfig, 'suishenban' | 
     sms: new SmsGateway({ baseUrl: config.sms.gatewayUrl, appId: config.sms.appId, appSecret: config.sms.appSecret }),
     publicBaseUrl: config.publicBaseUrl,
   };
-}
-
-/** The notify service with every case type it can reach (registrations so far). */
-export function createNotifyService(db: Db, security: SecurityServices, channels: NotifyChannels): NotifyService {
-  return new NotifyService(db, security, [new RegistrationRecipients(registrationRecords(db, security), new ExamService(db))], channels);
 }

@@ -13,7 +13,7 @@ import { notifyHandler } from '../../../../workers/src/handlers/notify.handler';
 import { TaskClient } from '../../../../workers/src/task-client';
 import pino from 'pino';
 import { eventually } from '../../../../tests/support/test-env';
-import { createNotifyService } from './notify-setup';
+import { composeNotify } from '../../composition';
 import { NotifyError, type NotifyChannels, type NotifyService } from './notify.service';
 import type { MessageRow } from './message.repository';
 
@@ -44,7 +44,7 @@ beforeAll(async () => {
   smsSandbox = await startSmsSandbox({ port: 0, host: '127.0.0.1', appId: smsAppId, appSecret: smsAppSecret, latencyMs: 1 });
   smsUrl = sandboxUrl(smsSandbox);
   channels = { suishenban: new SuishenbanPush({ baseUrl: sandbox.url, appId, appSecret }), sms: new SmsGateway({ baseUrl: smsUrl, appId: smsAppId, appSecret: smsAppSecret }), publicBaseUrl };
-  notifications = createNotifyService(ctx.db, ctx.security, channels);
+  notifications = composeNotify(ctx.db, ctx.security, channels);
 });
 afterAll(async () => {
   await sandbox?.close();
@@ -210,7 +210,7 @@ describe('G5 随申办 push with SMS fallback, exactly once per event', () => {
   it('G5 SMS: a platform that cannot be reached fails the step and may be asked again; an unanswered request is never repeated', async () => {
     const p = await person('sms-down', { phone: true });
     const event = { templateCode: 'registration-submitted', caseKey: p.registrationNo, eventKey: newEvent() };
-    const unreachable = createNotifyService(ctx.db, ctx.security, { ...channels, sms: new SmsGateway({ baseUrl: 'http://127.0.0.1:9', appId: smsAppId, appSecret: smsAppSecret }) });
+    const unreachable = composeNotify(ctx.db, ctx.security, { ...channels, sms: new SmsGateway({ baseUrl: 'http://127.0.0.1:9', appId: smsAppId, appSecret: smsAppSecret }) });
     await expect(unreachable.notify(event)).rejects.toThrow(NotifyError);
     expect((await messagesOfEvent(event.eventKey))[0]).toMatchObject({ status: 'pending', sms_requested_at: null });
     expect(await notifications.notify(event)).toMatchObject({ status: 'sent', channel: 'sms' });
@@ -220,7 +220,7 @@ describe('G5 随申办 push with SMS fallback, exactly once per event', () => {
     const q = await person('sms-silent', { phone: true });
     const silentEvent = { templateCode: 'registration-submitted', caseKey: q.registrationNo, eventKey: newEvent() };
     const never: typeof fetch = (_url, init) => new Promise((_resolve, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal!.reason as Error)));
-    const silent = createNotifyService(ctx.db, ctx.security, { ...channels, sms: new SmsGateway({ baseUrl: smsUrl, appId: smsAppId, appSecret: smsAppSecret, timeoutMs: 50, fetch: never }) });
+    const silent = composeNotify(ctx.db, ctx.security, { ...channels, sms: new SmsGateway({ baseUrl: smsUrl, appId: smsAppId, appSecret: smsAppSecret, timeoutMs: 50, fetch: never }) });
     expect(await silent.notify(silentEvent)).toMatchObject({ status: 'unconfirmed', channel: 'sms' });
     expect(await notifications.notify(silentEvent)).toMatchObject({ status: 'unconfirmed', alreadyHandled: true });
     expect(await textsTo(q.phone)).toEqual([]);
