@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, eventually, newCandidate, validApplication, type TestContext } from '../tests/support/test-env';
 import { ProcessDeploymentService } from '../api/src/modules/processes/process-deployment.service';
-import { storedFormsModelChecker } from '../api/src/modules/processes/model-check';
+import { storedFormsModelChecker } from '../api/src/modules/task-forms/stored-forms-model-checker';
 import { educationLevels } from '../api/src/contracts/registration';
 import { EligibilityDecider, minimumYears } from '../api/src/modules/registration/eligibility';
 

@@ -137,7 +137,9 @@ describe('process contracts: every model in processes/ against api/src/contracts
   });
 
   it('U3 every decision\'s inputs and outputs are those its contract names', () => {
-    const contracts = new Map(decisionModels.flatMap((d) => Object.values(d.decisions)).map((c) => [c.key, c]));
+    const contracts = new Map<string, (typeof decisionModels)[number]['decisions'][keyof (typeof decisionModels)[number]['decisions']]>(
+      decisionModels.flatMap((d) => Object.values(d.decisions)).map((c) => [c.key, c]),
+    );
     for (const { file, decision } of dmnDecisions) {
       const contract = contracts.get(decision.id!);
       expect(contract, `${file}: decision ${decision.id}`).toBeDefined();
