@@ -363,6 +363,8 @@ describe('exam admin inbox (U5)', () => {
         .send({ businessKey: registrationNo, documentKind: 'registration-receipt', recipientName: '李收件', recipientPhone: '13912345678', district: '崇明区', address: '城桥镇测试路1号' });
       expect(res.status, JSON.stringify(res.body)).toBe(201);
       delivery = res.body as DeliveryView;
+      // The worker orders the waybill after the 201: the district stays unserved until the platform refused it.
+      await eventually(async () => (await ctx.db('deliveries').where({ id: delivery.id }).first<{ status: string }>('status')).status === 'failed', 'the refused order');
     } finally {
       await sandboxSettings(sandbox.url, { unservedDistricts: [] });
     }
