@@ -23,7 +23,7 @@ const WITHDRAWABLE_STEPS = new Set<string>([CORRECTION_TASK, examRegistrationFlo
 
 type InboxRegistration = Omit<RegistrationDetailRow, 'id_number' | 'phone'>;
 
-export function registrationSummary(r: InboxRegistration): RegistrationCaseSummary {
+function registrationSummary(r: InboxRegistration): RegistrationCaseSummary {
   const candidateNameMasked = maskName(r.full_name);
   return {
     kind: 'exam-registration',

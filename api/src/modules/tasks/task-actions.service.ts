@@ -65,9 +65,9 @@ function leaves(node: EngineActivityInstance): EngineActivityInstance[] {
 }
 
 /**
- * Role inboxes (U5) and the task actions reviewers expect (U6): tabs 待办 / 已办 / 经办 / 抄送 with
- * search, sort and SLA, each page one engine query plus one database query; 转办, 委派, 退回, 撤回,
- * 催办, 加签, 抄送, comments and dates on qualification-review tasks, within the reviewer's data scope.
+ * Role inboxes (U5) and the task actions staff expect (U6) for every registered case type: tabs 待办 /
+ * 已办 / 经办 / 抄送 with search, sort and SLA; 认领, 转办, 委派, 退回, 撤回, 催办, 加签, 抄送, comments and
+ * dates on the staff steps of any case, within the user's groups.
  */
 export class TaskActionService {
   constructor(
