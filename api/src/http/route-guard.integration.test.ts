@@ -128,11 +128,11 @@ describe('API description and health', () => {
     expect(res.body).toMatchObject({ status: 'up', components: { database: { status: 'up' }, engine: { status: 'up' }, workers: { status: 'up' } } });
   });
 
-  it('GET /api/health answers 503 naming the engine when it cannot be reached', async () => {
+  it('GET /api/health answers 503 naming the engine when it cannot be reached; the raw cause only for operators', async () => {
     const { createApp } = await import('../app');
     const { EngineClient } = await import('../engine/engine-client');
     const pino = (await import('pino')).default;
-    const { app } = createApp({
+    const bpm = createApp({
       config: { sessionSecret: 'x'.repeat(32), sessionIdleMinutes: 30, databaseUrl: ctx.env.databaseUrl },
       db: ctx.db,
       engine: new EngineClient('http://127.0.0.1:9/engine-rest', 'u', 'p', 2_000),
@@ -140,10 +140,20 @@ describe('API description and health', () => {
       security: ctx.security,
       log: pino({ level: 'silent' }),
     });
-    const res = await supertest(app).get('/api/health');
-    expect(res.status).toBe(503);
-    expect(res.body.components.engine.status).toBe('down');
-    expect(res.body.components.database.status).toBe('up');
+    try {
+      const res = await supertest(bpm.app).get('/api/health');
+      expect(res.status).toBe(503);
+      expect(res.body.components.engine).toEqual({ status: 'down', reason: '流程引擎不可用' });
+      expect(res.body.components.database.status).toBe('up');
+      // Nothing of the cause (addresses, driver messages) reaches the public.
+      expect(JSON.stringify(res.body)).not.toContain('127.0.0.1');
+      const operator = await signIn(bpm, 'sysadmin');
+      const full = await operator.get('/api/health');
+      expect(full.status).toBe(503);
+      expect(full.body.components.engine).toMatchObject({ status: 'down', reason: '流程引擎不可用', detail: expect.any(String) });
+    } finally {
+      await bpm.close();
+    }
   });
 
   it('unknown API paths and malformed JSON get a Chinese error', async () => {
