@@ -4,7 +4,6 @@ import express, { Router, type Express } from 'express';
 import session from 'express-session';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
-import type { AuditActionOf } from './contracts/audit-actions';
 import { repoRoot, type AppConfig } from './config';
 import type { Db } from './db/knex';
 import type { EngineClient } from './engine/engine-client';
