@@ -3,9 +3,9 @@ import type { Db } from '../../api/src/db/knex';
 import { EngineClient } from '../../api/src/engine/engine-client';
 import { TaskClient } from './task-client';
 import type { SecurityServices } from '../../api/src/security/security-services';
-import { buildHandlers, workerServices, type WorkerIntegrations } from './handlers/index';
+import { buildHandlers, type WorkerIntegrations } from './handlers/index';
 import { startHeartbeat } from './heartbeat';
-import type { Services } from '../../api/src/composition';
+import { composeServices, type Services } from '../../api/src/composition';
 import { ReviewAssignmentService } from '../../api/src/modules/registration/assignment.service';
 
 export interface WorkerProcessOptions {
@@ -41,7 +41,9 @@ export function startWorkers(o: WorkerProcessOptions): RunningWorkers {
     log,
     ...(o.asyncResponseTimeoutMs !== undefined ? { asyncResponseTimeoutMs: o.asyncResponseTimeoutMs } : {}),
   });
-  const services = workerServices(o.db, engine, o.security, log, o.integrations, o.paymentQueryCycle);
+  // The same composition as the API's.
+  const { payment, courier, notify } = o.integrations ?? {};
+  const services = composeServices({ db: o.db, engine, security: o.security, log, paymentQueryCycle: o.paymentQueryCycle, payment, courier, notify });
   for (const handler of buildHandlers(services, o.integrations)) client.register(handler);
   const stopHeartbeat = startHeartbeat(o.db, o.workerId, client.subscribedTopics, 10_000, (err) => log.warn({ err }, 'heartbeat failed'));
   client.start();

@@ -1,8 +1,4 @@
-import type { Logger } from 'pino';
-import type { Db } from '../../../api/src/db/knex';
-import type { EngineClient } from '../../../api/src/engine/engine-client';
-import type { SecurityServices } from '../../../api/src/security/security-services';
-import { composeServices, type Services } from '../../../api/src/composition';
+import type { Services } from '../../../api/src/composition';
 import type { TopicHandler } from '../task-client';
 import { eligibilityDecisionHandler } from './eligibility-decision.handler';
 import { registrationReviewOutcomeHandler } from './registration-review-outcome.handler';
@@ -20,11 +16,6 @@ export interface WorkerIntegrations {
   notify?: NotifyChannels;
   /** The 一网通办 express module for the `courier-order` step (G6). */
   courier?: CourierDeps;
-}
-
-/** The services of the worker process: the same composition as the API's. */
-export function workerServices(db: Db, engine: EngineClient, security: SecurityServices, log: Logger, integrations: WorkerIntegrations = {}, paymentQueryCycle?: string): Services {
-  return composeServices({ db, engine, security, log, paymentQueryCycle, payment: integrations.payment, courier: integrations.courier, notify: integrations.notify });
 }
 
 /** Every topic handler, wired to the domain services it calls. */

@@ -72,10 +72,10 @@ export class RegistrationCaseType implements CaseType, DocumentOwner {
   }
 
   async details(user: CurrentUser, businessKey: string): Promise<CaseDetails | null> {
-    if (!(await this.rows.findByNo(businessKey))) return null;
     // Data scope: the candidate's own, the exam's reviewers, exam admins (404 otherwise).
-    const row = await this.registrations.find(user, businessKey);
-    const [registration, events, receipt] = await Promise.all([this.registrations.view(user, businessKey), this.rows.events(row.id), this.rows.latestReceipt(row.id)]);
+    const row = await this.registrations.findIfAny(user, businessKey);
+    if (!row) return null;
+    const [registration, events, receipt] = await Promise.all([this.registrations.viewOf(row), this.rows.events(row.id), this.rows.latestReceipt(row.id)]);
     const documents: CaseDocument[] = [
       { kind: 'registration-form', title: '报名表', url: `/api/registrations/${businessKey}/form.pdf`, digest: null, at: registration.submittedAt },
     ];

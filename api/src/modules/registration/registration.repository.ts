@@ -453,15 +453,19 @@ export class RegistrationRepository {
   }
 
   /** Registrations of engine instances (a page of inbox tasks), verified; one query. */
-  async ofProcessInstances(instanceIds: string[]): Promise<Array<Omit<RegistrationDetailRow, 'id_number' | 'phone'>>> {
-    if (instanceIds.length === 0) return [];
-    return this.verifyRows(await this.detailQuery().whereRaw('r.process_instance_id = any(?)', [instanceIds]));
+  ofProcessInstances(instanceIds: string[]): Promise<Array<Omit<RegistrationDetailRow, 'id_number' | 'phone'>>> {
+    return this.verifiedWhereAny('r.process_instance_id', instanceIds);
   }
 
   /** Registrations by number, verified; one query. */
-  async ofNumbers(registrationNos: string[]): Promise<Array<Omit<RegistrationDetailRow, 'id_number' | 'phone'>>> {
-    if (registrationNos.length === 0) return [];
-    return this.verifyRows(await this.detailQuery().whereRaw('r.registration_no = any(?)', [registrationNos]));
+  ofNumbers(registrationNos: string[]): Promise<Array<Omit<RegistrationDetailRow, 'id_number' | 'phone'>>> {
+    return this.verifiedWhereAny('r.registration_no', registrationNos);
+  }
+
+  /** Rows whose column is one of the values (one array parameter), verified, ID and phone left encrypted and out. */
+  private async verifiedWhereAny(column: 'r.process_instance_id' | 'r.registration_no', values: string[]): Promise<Array<Omit<RegistrationDetailRow, 'id_number' | 'phone'>>> {
+    if (values.length === 0) return [];
+    return this.verifyRows(await this.detailQuery().whereRaw('?? = any(?)', [column, values]));
   }
 
   /** Registrations with a case whose number is `text` or whose candidate's name contains it. */

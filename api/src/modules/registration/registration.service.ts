@@ -424,9 +424,17 @@ export class RegistrationService {
 
   /** A registration within the user's data scope. */
   async find(user: CurrentUser, registrationNo: string): Promise<RegistrationDetailRow> {
+    const row = await this.findIfAny(user, registrationNo);
+    if (!row) throw notFound(messages.notFound);
+    return row;
+  }
+
+  /** The same, but null when there is no such registration (the case view asks each case type in turn). */
+  async findIfAny(user: CurrentUser, registrationNo: string): Promise<RegistrationDetailRow | null> {
     const row = await this.registrations.findByNo(registrationNo);
+    if (!row) return null;
     // 404 rather than 403, so that numbers of other people's registrations are not confirmed.
-    if (!row || !(await this.scope.canReadRegistration(user, row))) throw notFound(messages.notFound);
+    if (!(await this.scope.canReadRegistration(user, row))) throw notFound(messages.notFound);
     return row;
   }
 
@@ -438,14 +446,15 @@ export class RegistrationService {
   }
 
   async view(user: CurrentUser, registrationNo: string): Promise<RegistrationView> {
-    return this.toFullView(await this.find(user, registrationNo));
+    return this.viewOf(await this.find(user, registrationNo));
   }
 
   async mine(user: CurrentUser): Promise<RegistrationView[]> {
-    return Promise.all((await this.registrations.listByUser(user.id)).map((r) => this.toFullView(r)));
+    return Promise.all((await this.registrations.listByUser(user.id)).map((r) => this.viewOf(r)));
   }
 
-  private async toFullView(r: RegistrationDetailRow): Promise<RegistrationView> {
+  /** The full view of a registration the caller has found within the user's scope. */
+  async viewOf(r: RegistrationDetailRow): Promise<RegistrationView> {
     const [educations, workPeriods, signature, structure] = await Promise.all([
       this.registrations.educations(r.id),
       this.registrations.workPeriods(r.id),

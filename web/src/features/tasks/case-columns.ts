@@ -1,5 +1,5 @@
-import type { CaseSummary, RegistrationCaseSummary } from '../../../api/src/contracts/case-summaries';
-import { levelLabel } from '../labels';
+import type { CaseSummary, RegistrationCaseSummary } from '../../../../api/src/contracts/case-summaries';
+import { levelLabel } from '../../labels';
 
 /** The columns of an inbox row, whatever its case type: who, what, and the automatic check or state. */
 export interface CaseColumns {
